@@ -1,0 +1,23 @@
+from rest_framework import serializers
+
+from ..models import AuditEntry
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    """One audit entry with its field-level changes and its place in the hash chain."""
+
+    actor = serializers.SerializerMethodField()
+    action = serializers.CharField(source="get_action_display")
+    record_type = serializers.CharField(source="content_type.model")
+    changes = serializers.JSONField()
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id", "timestamp", "actor", "action", "record_type", "object_pk", "object_repr",
+            "project_id", "changes", "remote_addr", "prev_hash", "entry_hash",
+        ]
+        read_only_fields = fields
+
+    def get_actor(self, entry) -> str | None:
+        return entry.actor.username if entry.actor else None

@@ -1,0 +1,19 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+
+from ..filters import AuditEntryFilter
+from ..selectors import audit_entry_list
+from .serializers import AuditEntrySerializer
+
+
+@extend_schema(tags=["audit"])
+class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The audit trail, read-only: entries of the projects whose trail you may read
+    (everything for Compliance Auditors). No endpoint can change an entry."""
+
+    serializer_class = AuditEntrySerializer
+    filterset_class = AuditEntryFilter
+    ordering_fields = ["id", "timestamp"]
+
+    def get_queryset(self):
+        return audit_entry_list(user=self.request.user)

@@ -1,0 +1,51 @@
+import django_filters
+from auditlog.registry import auditlog
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from apps.projects import roles
+from apps.projects.access import visible_projects
+from apps.projects.models import Project
+
+from .models import AuditEntry
+
+
+def _audited_content_types(request=None):
+    models = auditlog.get_models()
+    return ContentType.objects.filter(
+        pk__in=[ContentType.objects.get_for_model(model).pk for model in models]
+    ).order_by("model")
+
+
+class AuditEntryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Record or change contains")
+    actor = django_filters.CharFilter(method="filter_actor", label="Who (username or email)")
+    action = django_filters.ChoiceFilter(choices=AuditEntry.Action.choices[:3])
+    record_type = django_filters.ModelChoiceFilter(
+        field_name="content_type", queryset=_audited_content_types, label="Record type"
+    )
+    project = django_filters.ModelChoiceFilter(
+        field_name="project_id", queryset=None, to_field_name="slug", label="Project", method="filter_project"
+    )
+    since = django_filters.DateFilter(field_name="timestamp", lookup_expr="date__gte", label="From")
+    until = django_filters.DateFilter(field_name="timestamp", lookup_expr="date__lte", label="To")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["q", "actor", "action", "record_type", "project", "since", "until"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = user or getattr(self.request, "user", None)
+        self.filters["project"].queryset = (
+            visible_projects(user, roles.VIEW_AUDIT) if user is not None else Project.objects.none()
+        )
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(object_repr__icontains=value) | Q(changes__icontains=value))
+
+    def filter_actor(self, queryset, name, value):
+        return queryset.filter(Q(actor__username__icontains=value) | Q(actor_email__icontains=value))
+
+    def filter_project(self, queryset, name, value):
+        return queryset.filter(project_id=value.pk)

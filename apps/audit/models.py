@@ -1,0 +1,147 @@
+"""The append-only, hash-chained audit trail.
+
+django-auditlog captures every create, update and delete of a registered model
+(through the UI, the API, the admin, Celery or a management command) with a
+field-level diff. This model is auditlog's entry with three additions:
+
+* `prev_hash` / `entry_hash`: each entry hashes its own content together with
+  the previous entry's hash, so altering or removing a row breaks the chain
+  (see `services.audit_chain_verify`);
+* `project_id`: the project the audited record belongs to (a plain column, no
+  foreign key: deleting a project must not touch its history);
+* refusal to update or delete, in the ORM here and, on PostgreSQL, by a trigger
+  (migration 0002).
+"""
+
+import hashlib
+import json
+import threading
+from contextlib import contextmanager
+
+from auditlog.context import auditlog_value
+from auditlog.models import AbstractLogEntry, LogEntryManager
+from django.contrib.auth import get_user_model
+from django.db import connection, models, transaction
+
+GENESIS_HASH = "0" * 64
+_sqlite_chain_lock = threading.Lock()
+
+
+@contextmanager
+def _chain_lock():
+    """Serialise chain appends: a transaction-scoped advisory lock on PostgreSQL,
+    a process lock on the embedded SQLite default."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('portal.audit_chain'))")
+        yield
+    else:
+        with _sqlite_chain_lock:
+            yield
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove an audit entry."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """Audit entries can be read and filtered, never bulk-changed."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit entries are append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit entries are append-only.")
+
+    def for_project(self, project_id: int):
+        return self.filter(project_id=project_id)
+
+
+class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):
+    """auditlog's manager (log_create & co.) over the append-only queryset."""
+
+
+class AuditEntry(AbstractLogEntry):
+    """One create, update or delete of a governance record, chained to the one before."""
+
+    project_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    entry_hash = models.CharField(max_length=64, editable=False, unique=True)
+
+    objects = AuditEntryManager()
+
+    class Meta(AbstractLogEntry.Meta):
+        ordering = ["-id"]
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit entries"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Audit entries are append-only.")
+        self._apply_request_context()
+        self.project_id = (self.additional_data or {}).get("project_id", self.project_id)
+        with transaction.atomic(), _chain_lock():
+            previous = AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
+            self.prev_hash = previous or GENESIS_HASH
+            self.entry_hash = self.compute_hash()
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries are append-only.")
+
+    def _apply_request_context(self):
+        """Fill actor and request data now, so that they are part of the hash.
+
+        auditlog sets them in a pre_save receiver, i.e. after this hash would be
+        computed; it sets the same values again, which keeps the hash valid.
+        """
+        try:
+            context = auditlog_value.get()
+        except LookupError:
+            return
+        actor = context.get("actor")
+        if self.actor_id is None and isinstance(actor, get_user_model()):
+            self.actor = actor
+            self.actor_email = getattr(actor, "email", None)
+        for key in ("remote_addr", "remote_port"):
+            if context.get(key) is not None:
+                setattr(self, key, context[key])
+
+    def hash_payload(self) -> str:
+        """The canonical text that the entry's hash covers."""
+        return json.dumps(
+            {
+                "prev": self.prev_hash,
+                "timestamp": self.timestamp.isoformat(),
+                "action": self.action,
+                "content_type": self.content_type_id,
+                "object_pk": str(self.object_pk),
+                "object_repr": self.object_repr,
+                "changes": self.changes,
+                "changes_text": self.changes_text,
+                "actor": self.actor_id,
+                "actor_email": self.actor_email,
+                "remote_addr": self.remote_addr,
+                "cid": self.cid,
+                "additional_data": self.additional_data,
+                "project": self.project_id,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+            default=str,
+        )
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.hash_payload().encode()).hexdigest()
+
+    def field_changes(self) -> list[tuple[str, str, str]]:
+        """(field, before, after) rows for display, with verbose names and choice labels."""
+        rows = []
+        for field, values in (self.changes_display_dict or {}).items():
+            if isinstance(values, dict):  # many-to-many: {"type": "m2m", "operation", "objects"}
+                verb = "added" if values.get("operation") == "add" else "removed"
+                rows.append((field, "", f"{verb}: {', '.join(values.get('objects', []))}"))
+            else:
+                before, after = (list(values) + ["", ""])[:2]
+                rows.append((field, "" if before in (None, "None") else before, "" if after in (None, "None") else after))
+        return rows

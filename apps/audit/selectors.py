@@ -1,0 +1,29 @@
+"""Reads of the audit trail, restricted to what the user may audit."""
+
+from django.db.models import QuerySet
+
+from apps.projects import roles
+from apps.projects.access import visible_projects
+
+from .filters import AuditEntryFilter
+from .models import AuditEntry
+
+
+def auditable_project_ids(*, user) -> QuerySet:
+    return visible_projects(user, roles.VIEW_AUDIT).values("pk")
+
+
+def audit_entry_list(*, user, project=None, filters=None) -> QuerySet[AuditEntry]:
+    """Entries the user may read: portal-wide auditors see everything, others the
+    entries of projects whose trail their role lets them read."""
+    queryset = AuditEntry.objects.select_related("actor", "content_type").order_by("-id")
+    if project is not None:
+        queryset = queryset.filter(project_id=project.pk)
+    if not user.has_perm("audit.view_auditentry"):
+        queryset = queryset.filter(project_id__in=auditable_project_ids(user=user))
+    return AuditEntryFilter(filters or {}, queryset=queryset, user=user).qs
+
+
+def audited_object_history(*, obj) -> QuerySet[AuditEntry]:
+    """Every entry about one record, oldest first (for a record's history panel)."""
+    return AuditEntry.objects.get_for_object(obj).select_related("actor").order_by("id")

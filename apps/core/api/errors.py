@@ -1,0 +1,62 @@
+"""One error body for every API failure.
+
+    {"error": {"status": 400, "code": "invalid", "message": "...", "fields": {"name": ["..."]}}}
+
+`fields` appears only for validation errors; `message` is always a sentence a
+person can read.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.views import exception_handler
+
+
+def _flatten(detail):
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_flatten(item) for item in detail]
+    return str(detail)
+
+
+def _first_message(fields) -> str:
+    if isinstance(fields, dict):
+        for key, value in fields.items():
+            message = _first_message(value)
+            if message:
+                return message if key == "non_field_errors" else f"{key}: {message}"
+    if isinstance(fields, list) and fields:
+        return _first_message(fields[0])
+    return fields if isinstance(fields, str) else ""
+
+
+def portal_exception_handler(exc, context):
+    """DRF exception handler that wraps every error in the portal's shape."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+
+    body = {"status": response.status_code, "code": "error", "message": ""}
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail)
+        if isinstance(fields, list):
+            fields = {"non_field_errors": fields}
+        body.update(code="invalid", message=_first_message(fields) or "Invalid input.", fields=fields)
+    elif isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        body.update(code=codes if isinstance(codes, str) else "error", message=str(exc.detail))
+    if response.status_code == status.HTTP_404_NOT_FOUND:
+        body["message"] = "Not found."
+    response.data = {"error": body}
+    return response

@@ -1,0 +1,56 @@
+"""The one module that talks to django-guardian.
+
+Everything else asks these helpers, so the permission model can change in one
+place. A permission is either held on an object (guardian's per-object tables)
+or portal-wide (Django's model permissions, e.g. the Compliance Auditor group
+holds `projects.view_project` for every project).
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Model, QuerySet
+from guardian.shortcuts import (
+    assign_perm,
+    get_objects_for_user,
+    get_perms,
+    get_user_perms,
+    remove_perm,
+)
+
+
+def _codename(perm: str) -> str:
+    return perm.split(".", 1)[-1]
+
+
+def objects_for(user, perm: str, queryset: QuerySet) -> QuerySet:
+    """The objects of `queryset` on which `user` holds `perm`, per object or portal-wide."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    return get_objects_for_user(user, perm, queryset, accept_global_perms=True)
+
+
+def object_perms(user, obj: Model) -> frozenset[str]:
+    """Every codename `user` holds on `obj` (per object or portal-wide), in one pass."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    app_label = obj._meta.app_label
+    portal_wide = {
+        p.split(".", 1)[1] for p in user.get_all_permissions() if p.startswith(f"{app_label}.")
+    }
+    return frozenset(portal_wide | set(get_perms(user, obj)))
+
+
+def has_object_perm(user, perm: str, obj: Model) -> bool:
+    """True when `user` holds `perm` on `obj` or portal-wide."""
+    return _codename(perm) in object_perms(user, obj)
+
+
+def set_object_perms(user, obj: Model, perms: Iterable[str]) -> None:
+    """Make `perms` exactly the per-object permissions `user` holds on `obj`."""
+    wanted = {_codename(p) for p in perms}
+    held = set(get_user_perms(user, obj))
+    for codename in held - wanted:
+        remove_perm(codename, user, obj)
+    for codename in wanted - held:
+        assign_perm(codename, user, obj)
+

@@ -1,0 +1,89 @@
+"""Authorization through the project, built once for every project-scoped record.
+
+A view or API endpoint declares which project permission each HTTP method needs;
+this module resolves the project from the URL (404 when the user may not see
+it) and refuses the method when the permission is missing (403).
+"""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from apps.core.permissions import object_perms, objects_for
+
+from . import roles
+from .models import Project
+
+READ_ONLY = {method: roles.VIEW for method in SAFE_METHODS}
+
+
+def visible_projects(user, perm: str = roles.VIEW) -> QuerySet[Project]:
+    """Projects on which `user` holds `perm`; everything else does not exist for them."""
+    return objects_for(user, f"projects.{perm}", Project.objects.all())
+
+
+def project_of(obj) -> Project:
+    """The project that authorizes `obj`: the project itself or the one it belongs to."""
+    return obj if isinstance(obj, Project) else obj.project
+
+
+class ProjectAccessMixin(LoginRequiredMixin):
+    """For views under /projects/<project_slug>/...: sets self.project and self.project_perms.
+
+    `permission_required` maps HTTP methods to project permissions; methods not
+    listed fall back to the first write permission, so forgetting one denies.
+    """
+
+    project_url_kwarg = "project_slug"
+    permission_required: dict[str, str] = READ_ONLY
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.project = get_object_or_404(visible_projects(request.user), slug=kwargs[self.project_url_kwarg])
+        self.project_perms = object_perms(request.user, self.project)
+        needed = self.permission_required.get(request.method, roles.CHANGE)
+        if needed not in self.project_perms:
+            raise PermissionDenied(f"Your project roles do not allow this ({roles.ACTION_LABELS[needed]}).")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(project=self.project, project_perms=self.project_perms, **kwargs)
+
+
+class ProjectPermission(BasePermission):
+    """DRF permission: the view's `project_permission_required[method]` on the object's project.
+
+    Checks GET too (DRF's DjangoObjectPermissions does not); objects the user may
+    not see never reach this check because list querysets are restricted and
+    unknown objects answer 404.
+    """
+
+    message = "Your project roles do not allow this action."
+
+    def _needed(self, request, view) -> str:
+        return view.project_permission_required.get(request.method, roles.CHANGE)
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
+        project = getattr(view, "parent_project", None)
+        if project is None:
+            return True
+        return self._needed(request, view) in object_perms(request.user, project)
+
+    def has_object_permission(self, request, view, obj):
+        return self._needed(request, view) in object_perms(request.user, project_of(obj))
+
+
+class ProjectScopedAPIMixin:
+    """For API views nested under /projects/{project_slug}/: the parent project, resolved once."""
+
+    project_permission_required: dict[str, str] = READ_ONLY
+
+    @cached_property
+    def parent_project(self) -> Project:
+        return get_object_or_404(visible_projects(self.request.user), slug=self.kwargs["project_slug"])

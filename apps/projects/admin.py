@@ -1,0 +1,66 @@
+"""Admin for projects: writes go through the same services as the UI and API."""
+
+from django.contrib import admin
+
+from . import services
+from .models import Membership, Project
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("user", "role", "added_by", "created_at")
+    readonly_fields = ("user", "role", "added_by", "created_at")
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "use_case", "current_stage", "status", "updated_at")
+    list_filter = ("status", "current_stage", "use_case")
+    search_fields = ("name", "slug", "problem_statement")
+    readonly_fields = ("created_by", "created_at", "updated_at")
+    inlines = [MembershipInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields + (("slug",) if obj else ())
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in services.PROJECT_EDITABLE_FIELDS if name in form.cleaned_data}
+        if change:
+            form.instance = services.project_update(actor=request.user, project=obj, **fields)
+        else:
+            form.instance = services.project_create(actor=request.user, slug=form.cleaned_data.get("slug", ""), **fields)
+        obj.pk = form.instance.pk
+
+    def delete_model(self, request, obj):
+        services.project_delete(actor=request.user, project=obj)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "project", "added_by", "created_at")
+    list_filter = ("role", "project")
+    search_fields = ("user__username", "user__first_name", "user__last_name", "project__name")
+    fields = ("project", "user", "role")
+
+    def has_change_permission(self, request, obj=None):
+        # A role is added or removed, never edited in place, so permissions stay in step.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        membership = services.membership_add(
+            actor=request.user, project=obj.project, user=obj.user, role=obj.role
+        )
+        obj.pk = membership.pk
+
+    def delete_model(self, request, obj):
+        services.membership_remove(actor=request.user, membership=obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            services.membership_remove(actor=request.user, membership=membership)

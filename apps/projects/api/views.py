@@ -1,0 +1,79 @@
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.permissions import IsAuthenticated
+
+from .. import roles, selectors, services
+from ..access import ProjectPermission, ProjectScopedAPIMixin
+from ..filters import ProjectFilter
+from ..models import Membership
+from .serializers import MembershipSerializer, ProjectSerializer
+
+
+@extend_schema(tags=["projects"])
+class ProjectViewSet(viewsets.ModelViewSet):
+    """Projects you may see. Creating one makes you its Product Owner."""
+
+    serializer_class = ProjectSerializer
+    permission_classes = [IsAuthenticated, ProjectPermission]
+    lookup_field = "slug"
+    lookup_url_kwarg = "project_slug"
+    filterset_class = ProjectFilter
+    ordering_fields = ["name", "current_stage", "status", "created_at"]
+    project_permission_required = {
+        "GET": roles.VIEW,
+        "HEAD": roles.VIEW,
+        "OPTIONS": roles.VIEW,
+        "PUT": roles.CHANGE,
+        "PATCH": roles.CHANGE,
+        "DELETE": roles.DELETE,
+    }
+
+    def get_queryset(self):
+        return selectors.project_list(user=self.request.user).order_by("name")
+
+    def perform_create(self, serializer):
+        if not self.request.user.has_perm("projects.add_project"):
+            raise PermissionDenied("Only members of the Project Creators group can start projects.")
+        serializer.instance = services.project_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        data = {key: value for key, value in serializer.validated_data.items() if key != "slug"}
+        serializer.instance = services.project_update(actor=self.request.user, project=serializer.instance, **data)
+
+    def perform_destroy(self, instance):
+        services.project_delete(actor=self.request.user, project=instance)
+
+
+@extend_schema(tags=["projects"])
+class MembershipViewSet(
+    ProjectScopedAPIMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Roles held on a project. To change a role, add the new one and remove the old one."""
+
+    serializer_class = MembershipSerializer
+    permission_classes = [IsAuthenticated, ProjectPermission]
+    filterset_fields = ["role", "user"]
+    project_permission_required = {
+        "GET": roles.VIEW,
+        "HEAD": roles.VIEW,
+        "OPTIONS": roles.VIEW,
+        "POST": roles.MANAGE_MEMBERS,
+        "DELETE": roles.MANAGE_MEMBERS,
+    }
+
+    def get_queryset(self):
+        return Membership.objects.filter(project=self.parent_project).select_related("user").order_by("id")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.membership_add(
+            actor=self.request.user, project=self.parent_project, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.membership_remove(actor=self.request.user, membership=instance)

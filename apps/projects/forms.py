@@ -1,0 +1,46 @@
+from django import forms
+from django.contrib.auth import get_user_model
+
+from apps.core.forms import StyledFormMixin
+
+from .choices import Role
+from .models import Project
+from .services import PROJECT_EDITABLE_FIELDS
+
+
+class LinesField(forms.CharField):
+    """A list of short strings edited as one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class ProjectForm(StyledFormMixin, forms.ModelForm):
+    guardrail_metrics = LinesField(
+        help_text="One per line; at least one (e.g. 'false-positive rate ≤ 5%').", required=True
+    )
+    business_kpis = LinesField(help_text="One per line.", required=False, label="Business KPIs")
+
+    class Meta:
+        model = Project
+        fields = PROJECT_EDITABLE_FIELDS
+        widgets = {
+            "problem_statement": forms.Textarea(attrs={"rows": 2}),
+            "baseline_description": forms.Textarea(attrs={"rows": 3}),
+            "baseline_metrics": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {
+            "annual_benefit": "Annual benefit (B)",
+            "annual_cost": "Annual cost (C)",
+            "current_stage": "Current lifecycle stage",
+        }
+
+
+class MembershipForm(StyledFormMixin, forms.Form):
+    user = forms.ModelChoiceField(queryset=get_user_model().objects.filter(is_active=True), label="Person")
+    role = forms.ChoiceField(choices=Role.choices)

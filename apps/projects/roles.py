@@ -1,0 +1,63 @@
+"""Project role -> per-project permissions: the single definition.
+
+Everything derives from PROJECT_PERMISSIONS and ROLE_PERMISSIONS: the Project
+model's Meta.permissions, the grants made when a membership changes, and the
+table in docs/permissions.md (`python manage.py permissions_table` prints it).
+Later apps add their actions here; records that belong to a project are
+authorized through these project permissions.
+"""
+
+from .choices import Role
+
+VIEW = "view_project"
+CHANGE = "change_project"
+DELETE = "delete_project"
+MANAGE_MEMBERS = "manage_members"
+VIEW_AUDIT = "view_project_audit"
+
+# Custom per-project permissions (Django creates view/change/delete itself).
+PROJECT_PERMISSIONS = [
+    (MANAGE_MEMBERS, "Can add and remove project members"),
+    (VIEW_AUDIT, "Can read the project's audit trail"),
+]
+
+ACTION_LABELS = {
+    VIEW: "View the project and its records",
+    CHANGE: "Edit the project profile, stage and ROI inputs",
+    MANAGE_MEMBERS: "Add and remove members and their roles",
+    DELETE: "Delete the project",
+    VIEW_AUDIT: "Read the project's audit trail",
+}
+
+_LEADS = {VIEW, CHANGE, VIEW_AUDIT}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.EXECUTIVE_SPONSOR: frozenset({VIEW, VIEW_AUDIT}),
+    Role.PRODUCT_OWNER: frozenset(_LEADS | {MANAGE_MEMBERS, DELETE}),
+    Role.PRODUCT_MANAGER: frozenset(_LEADS),
+    Role.DATA_SCIENTIST: frozenset({VIEW}),
+    Role.DATA_ENGINEER: frozenset({VIEW}),
+    Role.MLOPS_ENGINEER: frozenset({VIEW}),
+    Role.DOMAIN_SME: frozenset({VIEW}),
+    Role.QA_ENGINEER: frozenset({VIEW}),
+    Role.COMPLIANCE_OFFICER: frozenset({VIEW, VIEW_AUDIT}),
+    Role.ETHICS_REVIEWER: frozenset({VIEW, VIEW_AUDIT}),
+}
+
+# The portal-wide Compliance Auditor group: reads every project and register, changes nothing.
+AUDITOR_PERMISSIONS = (
+    "projects.view_project",
+    "projects.view_membership",
+    "projects.view_project_audit",
+    "audit.view_auditentry",
+)
+# Members of the Project Creators group may start projects (and become their Product Owner).
+CREATOR_PERMISSIONS = ("projects.add_project",)
+
+
+def permissions_for_roles(roles) -> frozenset[str]:
+    """Union of the per-project permissions of `roles`."""
+    perms: set[str] = set()
+    for role in roles:
+        perms |= ROLE_PERMISSIONS[role]
+    return frozenset(perms)

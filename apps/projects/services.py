@@ -1,0 +1,130 @@
+"""Writes to projects and memberships. Views and the API call these, nothing else writes."""
+
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from apps.accounts.choices import PortalGroup
+
+from apps.core.permissions import set_object_perms
+
+from .choices import Role
+from .models import Membership, Project
+from .roles import AUDITOR_PERMISSIONS, CREATOR_PERMISSIONS, permissions_for_roles
+
+PROJECT_EDITABLE_FIELDS = (
+    "name",
+    "problem_statement",
+    "use_case",
+    "objective",
+    "latency_class",
+    "primary_metric",
+    "guardrail_metrics",
+    "minimum_threshold",
+    "baseline_description",
+    "baseline_metrics",
+    "business_kpis",
+    "annual_benefit",
+    "annual_cost",
+    "initial_investment",
+    "current_stage",
+    "status",
+)
+
+
+RESERVED_SLUGS = {"new"}  # taken by /projects/new/
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "project"
+    slug, n = base, 2
+    while slug in RESERVED_SLUGS or Project.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _sync_member_permissions(*, project: Project, user) -> None:
+    roles = Membership.objects.filter(project=project, user=user).values_list("role", flat=True)
+    set_object_perms(user, project, permissions_for_roles(roles))
+
+
+def _membership_create(*, project: Project, user, role: str, added_by) -> Membership:
+    if Membership.objects.filter(project=project, user=user, role=role).exists():
+        raise ValidationError({"role": f"{user} already holds the role {Role(role).label} on this project."})
+    if not user.is_active:
+        raise ValidationError({"user": f"{user} is deactivated and cannot join a project."})
+    membership = Membership(project=project, user=user, role=role, added_by=added_by)
+    membership.full_clean()
+    membership.save()
+    _sync_member_permissions(project=project, user=user)
+    return membership
+
+
+@transaction.atomic
+def project_create(*, actor, slug: str = "", **fields) -> Project:
+    """Create a project; its creator becomes its first Product Owner."""
+    if not all(actor.has_perm(perm) for perm in CREATOR_PERMISSIONS):
+        raise PermissionDenied("You may not start projects (ask to join the Project Creators group).")
+    unknown = set(fields) - set(PROJECT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown project fields: {', '.join(sorted(unknown))}.")
+    project = Project(slug=slug or _unique_slug(fields.get("name", "")), created_by=actor, **fields)
+    project.full_clean()
+    project.save()
+    _membership_create(project=project, user=actor, role=Role.PRODUCT_OWNER, added_by=actor)
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor, project: Project, **fields) -> Project:
+    """Change profile fields; the audit trail records each field's before and after."""
+    unknown = set(fields) - set(PROJECT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.full_clean()
+    project.save()
+    return project
+
+
+@transaction.atomic
+def project_delete(*, actor, project: Project) -> None:
+    project.delete()
+
+
+@transaction.atomic
+def membership_add(*, actor, project: Project, user, role: str) -> Membership:
+    """Give `user` a role on `project` and the permissions that come with it."""
+    return _membership_create(project=project, user=user, role=role, added_by=actor)
+
+
+@transaction.atomic
+def membership_remove(*, actor, membership: Membership) -> None:
+    """Take a role away; a project always keeps at least one Product Owner."""
+    project = Project.objects.select_for_update().get(pk=membership.project_id)
+    if (
+        membership.role == Role.PRODUCT_OWNER
+        and not Membership.objects.filter(project=project, role=Role.PRODUCT_OWNER).exclude(pk=membership.pk).exists()
+    ):
+        raise ValidationError("A project needs at least one Product Owner: add another before removing this one.")
+    user = membership.user
+    membership.delete()
+    _sync_member_permissions(project=project, user=user)
+
+
+@transaction.atomic
+def portal_groups_ensure() -> None:
+    """Create the portal-wide groups with exactly their permissions (idempotent)."""
+    for name, perms in (
+        (PortalGroup.COMPLIANCE_AUDITORS, AUDITOR_PERMISSIONS),
+        (PortalGroup.PROJECT_CREATORS, CREATOR_PERMISSIONS),
+    ):
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = [
+            Permission.objects.get(content_type__app_label=perm.split(".")[0], codename=perm.split(".")[1])
+            for perm in perms
+        ]
+        group.permissions.set(wanted)
