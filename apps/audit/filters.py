@@ -2,6 +2,8 @@ import django_filters
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from apps.projects import roles
 from apps.projects.access import visible_projects
@@ -17,6 +19,11 @@ def _audited_content_types(request=None):
     ).order_by("model")
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class ProjectSlugFilter(django_filters.ModelChoiceFilter):
+    """A project given by its slug (entries store the project id without a foreign key)."""
+
+
 class AuditEntryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Record or change contains")
     actor = django_filters.CharFilter(method="filter_actor", label="Who (username or email)")
@@ -24,9 +31,7 @@ class AuditEntryFilter(django_filters.FilterSet):
     record_type = django_filters.ModelChoiceFilter(
         field_name="content_type", queryset=_audited_content_types, label="Record type"
     )
-    project = django_filters.ModelChoiceFilter(
-        field_name="project_id", queryset=None, to_field_name="slug", label="Project", method="filter_project"
-    )
+    project = ProjectSlugFilter(queryset=None, to_field_name="slug", label="Project", method="filter_project")
     since = django_filters.DateFilter(field_name="timestamp", lookup_expr="date__gte", label="From")
     until = django_filters.DateFilter(field_name="timestamp", lookup_expr="date__lte", label="To")
 

@@ -18,9 +18,7 @@ import json
 import threading
 from contextlib import contextmanager
 
-from auditlog.context import auditlog_value
 from auditlog.models import AbstractLogEntry, LogEntryManager
-from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
 
 GENESIS_HASH = "0" * 64
@@ -78,34 +76,20 @@ class AuditEntry(AbstractLogEntry):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("Audit entries are append-only.")
-        self._apply_request_context()
         self.project_id = (self.additional_data or {}).get("project_id", self.project_id)
         with transaction.atomic(), _chain_lock():
-            previous = AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
-            self.prev_hash = previous or GENESIS_HASH
-            self.entry_hash = self.compute_hash()
             super().save(*args, **kwargs)
+
+    def _save_table(self, *args, **kwargs):
+        # Chained here rather than in save(): auditlog fills the actor and the
+        # request data in a pre_save receiver, and the hash must cover them.
+        previous = AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
+        self.prev_hash = previous or GENESIS_HASH
+        self.entry_hash = self.compute_hash()
+        return super()._save_table(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit entries are append-only.")
-
-    def _apply_request_context(self):
-        """Fill actor and request data now, so that they are part of the hash.
-
-        auditlog sets them in a pre_save receiver, i.e. after this hash would be
-        computed; it sets the same values again, which keeps the hash valid.
-        """
-        try:
-            context = auditlog_value.get()
-        except LookupError:
-            return
-        actor = context.get("actor")
-        if self.actor_id is None and isinstance(actor, get_user_model()):
-            self.actor = actor
-            self.actor_email = getattr(actor, "email", None)
-        for key in ("remote_addr", "remote_port"):
-            if context.get(key) is not None:
-                setattr(self, key, context[key])
 
     def hash_payload(self) -> str:
         """The canonical text that the entry's hash covers."""
@@ -133,15 +117,3 @@ class AuditEntry(AbstractLogEntry):
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.hash_payload().encode()).hexdigest()
-
-    def field_changes(self) -> list[tuple[str, str, str]]:
-        """(field, before, after) rows for display, with verbose names and choice labels."""
-        rows = []
-        for field, values in (self.changes_display_dict or {}).items():
-            if isinstance(values, dict):  # many-to-many: {"type": "m2m", "operation", "objects"}
-                verb = "added" if values.get("operation") == "add" else "removed"
-                rows.append((field, "", f"{verb}: {', '.join(values.get('objects', []))}"))
-            else:
-                before, after = (list(values) + ["", ""])[:2]
-                rows.append((field, "" if before in (None, "None") else before, "" if after in (None, "None") else after))
-        return rows

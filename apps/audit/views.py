@@ -12,6 +12,7 @@ from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin
 
 from .filters import AuditEntryFilter
+from .presentation import attach_change_rows
 from .selectors import audit_entry_list, auditable_project_ids
 
 CSV_COLUMNS = ["id", "timestamp", "actor", "action", "record_type", "record_id", "record", "project_id",
@@ -29,13 +30,24 @@ def csv_safe(value) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _csv_rows(entries):
+def _csv_rows(queryset, chunk_size=500):
     yield CSV_COLUMNS
-    for entry in entries.iterator(chunk_size=1000):
+    last_id = None
+    while True:
+        chunk = queryset if last_id is None else queryset.filter(id__lt=last_id)
+        entries = attach_change_rows(chunk[:chunk_size])
+        if not entries:
+            return
+        last_id = entries[-1].id
+        yield from _entry_rows(entries)
+
+
+def _entry_rows(entries):
+    for entry in entries:
         base = [entry.id, entry.timestamp.isoformat(), entry.actor.username if entry.actor else "system",
                 entry.get_action_display(), entry.content_type.model, entry.object_pk, entry.object_repr,
                 entry.project_id or ""]
-        changes = entry.field_changes() or [("", "", "")]
+        changes = entry.change_rows or [("", "", "")]
         for field, before, after in changes:
             yield [csv_safe(v) for v in base + [field, before, after, entry.entry_hash]]
 
@@ -65,11 +77,11 @@ class AuditLogView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
-        return super().get_context_data(
-            filter=AuditEntryFilter(self.request.GET, user=self.request.user),
-            query=query.urlencode(),
-            **kwargs,
+        context = super().get_context_data(
+            filter=AuditEntryFilter(self.request.GET, user=self.request.user), query=query.urlencode(), **kwargs
         )
+        context["entries"] = attach_change_rows(context["object_list"])
+        return context
 
     def export_csv(self):
         writer = csv.writer(_Echo())

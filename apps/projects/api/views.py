@@ -6,7 +6,7 @@ from rest_framework.permissions import IsAuthenticated
 from .. import roles, selectors, services
 from ..access import ProjectPermission, ProjectScopedAPIMixin
 from ..filters import ProjectFilter
-from ..models import Membership
+from ..models import Membership, Project
 from .serializers import MembershipSerializer, ProjectSerializer
 
 
@@ -14,6 +14,7 @@ from .serializers import MembershipSerializer, ProjectSerializer
 class ProjectViewSet(viewsets.ModelViewSet):
     """Projects you may see. Creating one makes you its Product Owner."""
 
+    queryset = Project.objects.none()  # for schema introspection; requests use get_queryset()
     serializer_class = ProjectSerializer
     permission_classes = [IsAuthenticated, ProjectPermission]
     lookup_field = "slug"
@@ -56,6 +57,7 @@ class MembershipViewSet(
 ):
     """Roles held on a project. To change a role, add the new one and remove the old one."""
 
+    queryset = Membership.objects.none()  # for schema introspection; requests use get_queryset()
     serializer_class = MembershipSerializer
     permission_classes = [IsAuthenticated, ProjectPermission]
     filterset_fields = ["role", "user"]
