@@ -2,15 +2,22 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+from apps.core.views import healthz
 
 urlpatterns = [
     path("", include("apps.projects.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("", include("apps.audit.urls")),
+    path("", include("apps.signoffs.urls")),
+    path("", include("apps.checklists.urls")),
+    path("", include("apps.deliverables.urls")),
+    path("", include("apps.risks.urls")),
     path("admin/", admin.site.urls),
+    path("healthz/", healthz, name="healthz"),
     path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]

@@ -13,10 +13,12 @@ EMPTY = {None, "None", ""}
 
 
 def _field(model, name):
+    """The model's concrete field `name`, or None (unknown, removed since, or a relation's reverse side)."""
     try:
-        return model._meta.get_field(name) if model else None
+        field = model._meta.get_field(name) if model else None
     except FieldDoesNotExist:
         return None
+    return field if getattr(field, "concrete", False) else None
 
 
 def attach_change_rows(entries) -> list:
@@ -30,8 +32,10 @@ def attach_change_rows(entries) -> list:
             if field is not None and field.many_to_one and isinstance(values, list):
                 wanted[field.related_model] |= {v for v in values if v not in EMPTY}
     resolved = {
-        related: {str(pk): str(obj) for pk, obj in related._default_manager.in_bulk(
-            [pk for pk in ids if str(pk).isdigit()]).items()}
+        related: {
+            str(pk): str(obj)
+            for pk, obj in related._default_manager.in_bulk([pk for pk in ids if str(pk).isdigit()]).items()
+        }
         for related, ids in wanted.items()
     }
 

@@ -12,4 +12,6 @@ def audit_model(model, *, exclude: tuple[str, ...] = (), **options) -> None:
     Call it from the app's AppConfig.ready(). Project-scoped records get their
     project id on each entry through `get_additional_data()`.
     """
-    auditlog.register(model, exclude_fields=[*ALWAYS_EXCLUDED, *exclude], **options)
+    # Reverse relations (other models' foreign keys to this one) are not this record's fields.
+    reverse = [field.name for field in model._meta.get_fields() if field.auto_created and not field.concrete]
+    auditlog.register(model, exclude_fields=[*ALWAYS_EXCLUDED, *reverse, *exclude], **options)

@@ -13,7 +13,6 @@ def verify_audit_chain() -> dict:
     if not result.ok:
         mail_admins(
             "Audit trail integrity check FAILED",
-            f"Audit entry #{result.first_broken_id}: {result.reason}. "
-            f"{result.checked} entries before it verified.",
+            f"Audit entry #{result.first_broken_id}: {result.reason}. {result.checked} entries before it verified.",
         )
     return {"ok": result.ok, "checked": result.checked, "first_broken_id": result.first_broken_id}

@@ -8,6 +8,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.views.generic import ListView
 
+from apps.core.spreadsheets import csv_safe
 from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin
 
@@ -15,19 +16,25 @@ from .filters import AuditEntryFilter
 from .presentation import attach_change_rows
 from .selectors import audit_entry_list, auditable_project_ids
 
-CSV_COLUMNS = ["id", "timestamp", "actor", "action", "record_type", "record_id", "record", "project_id",
-               "field", "before", "after", "entry_hash"]
+CSV_COLUMNS = [
+    "id",
+    "timestamp",
+    "actor",
+    "action",
+    "record_type",
+    "record_id",
+    "record",
+    "project_id",
+    "field",
+    "before",
+    "after",
+    "entry_hash",
+]
 
 
 class _Echo:
     def write(self, value):
         return value
-
-
-def csv_safe(value) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ is prefixed with a quote."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _csv_rows(queryset, chunk_size=500):
@@ -44,9 +51,16 @@ def _csv_rows(queryset, chunk_size=500):
 
 def _entry_rows(entries):
     for entry in entries:
-        base = [entry.id, entry.timestamp.isoformat(), entry.actor.username if entry.actor else "system",
-                entry.get_action_display(), entry.content_type.model, entry.object_pk, entry.object_repr,
-                entry.project_id or ""]
+        base = [
+            entry.id,
+            entry.timestamp.isoformat(),
+            entry.actor.username if entry.actor else "system",
+            entry.get_action_display(),
+            entry.content_type.model,
+            entry.object_pk,
+            entry.object_repr,
+            entry.project_id or "",
+        ]
         changes = entry.change_rows or [("", "", "")]
         for field, before, after in changes:
             yield [csv_safe(v) for v in base + [field, before, after, entry.entry_hash]]

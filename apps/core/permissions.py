@@ -34,9 +34,7 @@ def object_perms(user, obj: Model) -> frozenset[str]:
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     app_label = obj._meta.app_label
-    portal_wide = {
-        p.split(".", 1)[1] for p in user.get_all_permissions() if p.startswith(f"{app_label}.")
-    }
+    portal_wide = {p.split(".", 1)[1] for p in user.get_all_permissions() if p.startswith(f"{app_label}.")}
     return frozenset(portal_wide | set(get_perms(user, obj)))
 
 
@@ -53,4 +51,3 @@ def set_object_perms(user, obj: Model, perms: Iterable[str]) -> None:
         remove_perm(codename, user, obj)
     for codename in wanted - held:
         assign_perm(codename, user, obj)
-

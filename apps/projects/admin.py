@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from . import services
-from .models import Membership, Project
+from .models import Membership, Project, ProjectGroupObjectPermission, ProjectUserObjectPermission
 
 
 class MembershipInline(admin.TabularInline):
@@ -30,11 +30,15 @@ class ProjectAdmin(admin.ModelAdmin):
         return self.readonly_fields + (("slug",) if obj else ())
 
     def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in services.PROJECT_EDITABLE_FIELDS if name in form.cleaned_data}
+        fields = {
+            name: form.cleaned_data[name] for name in services.PROJECT_EDITABLE_FIELDS if name in form.cleaned_data
+        }
         if change:
             form.instance = services.project_update(actor=request.user, project=obj, **fields)
         else:
-            form.instance = services.project_create(actor=request.user, slug=form.cleaned_data.get("slug", ""), **fields)
+            form.instance = services.project_create(
+                actor=request.user, slug=form.cleaned_data.get("slug", ""), **fields
+            )
         obj.pk = form.instance.pk
 
     def delete_model(self, request, obj):
@@ -53,9 +57,7 @@ class MembershipAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        membership = services.membership_add(
-            actor=request.user, project=obj.project, user=obj.user, role=obj.role
-        )
+        membership = services.membership_add(actor=request.user, project=obj.project, user=obj.user, role=obj.role)
         obj.pk = membership.pk
 
     def delete_model(self, request, obj):
@@ -64,3 +66,21 @@ class MembershipAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for membership in queryset:
             services.membership_remove(actor=request.user, membership=membership)
+
+
+@admin.register(ProjectUserObjectPermission, ProjectGroupObjectPermission)
+class ProjectObjectPermissionAdmin(admin.ModelAdmin):
+    """Read-only: per-project grants are derived from memberships (apps/projects/roles.py)."""
+
+    list_display = ("content_object", "permission", "__str__")
+    list_filter = ("permission",)
+    list_select_related = ("content_object", "permission")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

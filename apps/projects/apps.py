@@ -14,7 +14,7 @@ class ProjectsConfig(AppConfig):
         from .models import Membership, Project
         from .services import portal_groups_ensure
 
-        audit_model(Project, exclude=("memberships",))
+        audit_model(Project)
         audit_model(Membership)
         # Permissions exist only after migrate has run, so the groups are set up then.
         post_migrate.connect(lambda **kwargs: portal_groups_ensure(), sender=self, weak=False)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from .choices import LatencyClass, Objective, ProjectStatus, Role, Stage, UseCase
 
-DEMO_PASSWORD = "demo-governance-2026"
+DEMO_PASSWORD = "demo-governance-2026"  # noqa: S105 - documented demo-only password
 
 # username: (first name, last name, job title, project role they typically hold)
 DEMO_PEOPLE = {

@@ -75,12 +75,8 @@ class Project(TimeStampedModel):
                 condition=models.Q(initial_investment__gte=0) | models.Q(initial_investment__isnull=True),
                 name="project_initial_investment_not_negative",
             ),
-            models.CheckConstraint(
-                condition=models.Q(current_stage__in=Stage.values), name="project_stage_valid"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(status__in=ProjectStatus.values), name="project_status_valid"
-            ),
+            models.CheckConstraint(condition=models.Q(current_stage__in=Stage.values), name="project_stage_valid"),
+            models.CheckConstraint(condition=models.Q(status__in=ProjectStatus.values), name="project_status_valid"),
         ]
 
     def __str__(self) -> str:

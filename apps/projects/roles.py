@@ -14,11 +14,21 @@ CHANGE = "change_project"
 DELETE = "delete_project"
 MANAGE_MEMBERS = "manage_members"
 VIEW_AUDIT = "view_project_audit"
+WORK_CHECKLISTS = "work_checklists"
+MANAGE_CHECKLISTS = "manage_checklists"
+MANAGE_DELIVERABLES = "manage_deliverables"
+MANAGE_RISKS = "manage_risks"
+GOVERN_RISKS = "govern_risks"
 
 # Custom per-project permissions (Django creates view/change/delete itself).
 PROJECT_PERMISSIONS = [
     (MANAGE_MEMBERS, "Can add and remove project members"),
     (VIEW_AUDIT, "Can read the project's audit trail"),
+    (WORK_CHECKLISTS, "Can work on checklist items: status, owner, evidence, comments, review"),
+    (MANAGE_CHECKLISTS, "Can apply, upgrade and remove checklist templates"),
+    (MANAGE_DELIVERABLES, "Can set up deliverables, assign their owners and approve them"),
+    (MANAGE_RISKS, "Can record, edit, review and import risks"),
+    (GOVERN_RISKS, "Can accept risks within the threshold, set the threshold and delete risks"),
 ]
 
 ACTION_LABELS = {
@@ -27,21 +37,27 @@ ACTION_LABELS = {
     MANAGE_MEMBERS: "Add and remove members and their roles",
     DELETE: "Delete the project",
     VIEW_AUDIT: "Read the project's audit trail",
+    WORK_CHECKLISTS: "Work on checklist items (status, owner, evidence, comments, peer review)",
+    MANAGE_CHECKLISTS: "Apply, upgrade and remove checklist templates",
+    MANAGE_DELIVERABLES: "Set up deliverables, assign their owners and approve them",
+    MANAGE_RISKS: 'Record, edit, review ("Reviewed, no change") and import risks',
+    GOVERN_RISKS: "Accept risks within the acceptance threshold, set the threshold, delete risks",
 }
 
-_LEADS = {VIEW, CHANGE, VIEW_AUDIT}
+_LEADS = {VIEW, CHANGE, VIEW_AUDIT, WORK_CHECKLISTS, MANAGE_CHECKLISTS, MANAGE_DELIVERABLES, MANAGE_RISKS}
+_WORKERS = {VIEW, WORK_CHECKLISTS, MANAGE_RISKS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.EXECUTIVE_SPONSOR: frozenset({VIEW, VIEW_AUDIT}),
-    Role.PRODUCT_OWNER: frozenset(_LEADS | {MANAGE_MEMBERS, DELETE}),
+    Role.PRODUCT_OWNER: frozenset(_LEADS | {MANAGE_MEMBERS, DELETE, GOVERN_RISKS}),
     Role.PRODUCT_MANAGER: frozenset(_LEADS),
-    Role.DATA_SCIENTIST: frozenset({VIEW}),
-    Role.DATA_ENGINEER: frozenset({VIEW}),
-    Role.MLOPS_ENGINEER: frozenset({VIEW}),
-    Role.DOMAIN_SME: frozenset({VIEW}),
-    Role.QA_ENGINEER: frozenset({VIEW}),
-    Role.COMPLIANCE_OFFICER: frozenset({VIEW, VIEW_AUDIT}),
-    Role.ETHICS_REVIEWER: frozenset({VIEW, VIEW_AUDIT}),
+    Role.DATA_SCIENTIST: frozenset(_WORKERS),
+    Role.DATA_ENGINEER: frozenset(_WORKERS),
+    Role.MLOPS_ENGINEER: frozenset(_WORKERS),
+    Role.DOMAIN_SME: frozenset(_WORKERS),
+    Role.QA_ENGINEER: frozenset(_WORKERS),
+    Role.COMPLIANCE_OFFICER: frozenset(_WORKERS | {VIEW_AUDIT, GOVERN_RISKS}),
+    Role.ETHICS_REVIEWER: frozenset(_WORKERS | {VIEW_AUDIT}),
 }
 
 # The portal-wide Compliance Auditor group: reads every project and register, changes nothing.

@@ -6,7 +6,6 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from apps.accounts.choices import PortalGroup
-
 from apps.core.permissions import set_object_perms
 
 from .choices import Role

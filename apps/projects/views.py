@@ -6,20 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, ListView, TemplateView
 
+from apps.core.forms import add_service_errors
+
 from . import roles, selectors, services
 from .access import ProjectAccessMixin
 from .choices import Stage
 from .filters import ProjectFilter
 from .forms import MembershipForm, ProjectForm
 from .models import Membership
-
-
-def _form_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class ProjectListView(LoginRequiredMixin, ListView):
@@ -52,7 +46,7 @@ class ProjectCreateView(LoginRequiredMixin, FormView):
         try:
             project = services.project_create(actor=self.request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Project “{project.name}” created. You are its Product Owner.")
         return redirect(project)
@@ -64,8 +58,12 @@ class ProjectDetailView(ProjectAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         current = self.project.stage_index
         timeline = [
-            {"key": key, "label": label, "number": index + 1,
-             "state": "done" if index < current else "current" if index == current else "upcoming"}
+            {
+                "key": key,
+                "label": label,
+                "number": index + 1,
+                "state": "done" if index < current else "current" if index == current else "upcoming",
+            }
             for index, (key, label) in enumerate(Stage.choices)
         ]
         return super().get_context_data(
@@ -85,7 +83,7 @@ class ProjectUpdateView(ProjectAccessMixin, FormView):
         try:
             project = services.project_update(actor=self.request.user, project=self.project, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Project profile saved.")
         return redirect(project)
@@ -126,7 +124,7 @@ class MemberListView(ProjectAccessMixin, FormView):
         try:
             membership = services.membership_add(actor=self.request.user, project=self.project, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"{membership.user} is now {membership.get_role_display()}.")
         return self._respond()
@@ -152,4 +150,3 @@ class MemberRemoveView(MemberListView):
         else:
             messages.success(request, f"{membership.user} no longer holds {membership.get_role_display()}.")
         return self._respond()
-

@@ -19,7 +19,7 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # The fallback key only ever serves the embedded default; production.py refuses it.
-INSECURE_DEV_SECRET_KEY = "django-insecure-embedded-default-only-never-use-in-production"
+INSECURE_DEV_SECRET_KEY = "django-insecure-embedded-default-only-never-use-in-production"  # noqa: S105 - refused by production.py
 SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.audit",
     "apps.projects",
+    "apps.signoffs",
+    "apps.checklists",
+    "apps.deliverables",
+    "apps.risks",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +135,9 @@ ANONYMOUS_USER_NAME = None  # no anonymous object permissions: everything needs 
 
 # --- Audit trail ------------------------------------------------------------
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
+# auditlog's own migrations would create its default (swapped-out, unused) table;
+# without them nothing of auditlog's is created and audit.AuditEntry is the only trail.
+MIGRATION_MODULES = {"auditlog": None}
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
@@ -162,6 +169,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per shared choice set (fields named status/kind/stage recur across apps).
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "apps.projects.choices.Stage",
+        "RoleEnum": "apps.projects.choices.Role",
+        "ProjectStatusEnum": "apps.projects.choices.ProjectStatus",
+        "ChecklistItemStatusEnum": "apps.checklists.choices.ResponseStatus",
+        "ChecklistItemKindEnum": "apps.checklists.choices.ItemKind",
+        "EvidenceKindEnum": "apps.checklists.choices.EvidenceKind",
+        "DeliverableStatusEnum": "apps.deliverables.choices.DeliverableStatus",
+        "ScoreBandEnum": "apps.risks.choices.Band",  # inherent and residual bands of a risk
+    },
 }
 
 # --- Content Security Policy: every asset is served by the portal itself ----
@@ -187,11 +205,11 @@ CONTENT_SECURITY_POLICY = {
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
-    _celery_queue_dir = VAR_DIR / "celery" / "queue"
+    _celery_dir = Path(env.str("CELERY_FILESYSTEM_DIR", default=str(VAR_DIR / "celery")))
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_celery_queue_dir),
-        "data_folder_out": str(_celery_queue_dir),
-        "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "data_folder_in": str(_celery_dir / "queue"),
+        "data_folder_out": str(_celery_dir / "queue"),
+        "processed_folder": str(_celery_dir / "processed"),
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = None
@@ -212,6 +230,20 @@ CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain-nightly": {
         "task": "apps.audit.tasks.verify_audit_chain",
         "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 60 * 60 * 6},
+    },
+    # Every day at 00:15, just after midnight: acceptances whose expiry date was yesterday end,
+    # their risks return to open and their owners are told.
+    "expire-risk-acceptances-daily": {
+        "task": "apps.risks.tasks.expire_risk_acceptances",
+        "schedule": crontab(hour=0, minute=15),
+        "options": {"expires": 60 * 60 * 6},
+    },
+    # Every weekday at 07:00: remind owners of aging risks, escalate to Product Owners and
+    # Security / Compliance Officers a week later (each reminder once).
+    "escalate-aging-risks-weekdays": {
+        "task": "apps.risks.tasks.escalate_aging_risks",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
         "options": {"expires": 60 * 60 * 6},
     },
 }

@@ -8,6 +8,8 @@ uses in its header, so a run on SQLite never passes for a PostgreSQL run.
 import os
 import socket
 
+from django.core.exceptions import ImproperlyConfigured
+
 
 def _reachable(host: str, port: int) -> bool:
     try:
@@ -34,6 +36,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+if os.environ.get("REQUIRE_SERVICES") and (
+    DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" or not REDIS_URL
+):
+    raise ImproperlyConfigured("REQUIRE_SERVICES is set: this run must use PostgreSQL and Redis.")
 
 TEST_BACKENDS = {
     "database": DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],

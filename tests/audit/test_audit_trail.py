@@ -15,13 +15,17 @@ from tests.projects.test_permission_matrix import edit_form_data
 
 
 def project_updates(project):
-    return AuditEntry.objects.filter(project_id=project.pk, action=AuditEntry.Action.UPDATE, content_type__model="project")
+    return AuditEntry.objects.filter(
+        project_id=project.pk, action=AuditEntry.Action.UPDATE, content_type__model="project"
+    )
 
 
 def test_ui_edit_is_audited_with_actor_and_before_after(client, project):
     client.force_login(project.owner)
-    client.post(reverse("projects:project-update", args=[project.slug]),
-                edit_form_data(project, name="Churn v2", minimum_threshold="AUC-ROC ≥ 0.85"))
+    client.post(
+        reverse("projects:project-update", args=[project.slug]),
+        edit_form_data(project, name="Churn v2", minimum_threshold="AUC-ROC ≥ 0.85"),
+    )
     entry = project_updates(project).get()
     assert entry.actor == project.owner
     assert entry.changes["name"] == [project.name, "Churn v2"]
@@ -42,8 +46,9 @@ def test_api_edit_with_a_token_is_audited_with_its_actor(api_client, project):
 def test_admin_edit_is_audited(client, project):
     admin = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(admin)
-    data = edit_form_data(project, name="Renamed in admin", business_kpis="[]",
-                          guardrail_metrics='["Precision@10% ≥ 0.6"]')
+    data = edit_form_data(
+        project, name="Renamed in admin", business_kpis="[]", guardrail_metrics='["Precision@10% ≥ 0.6"]'
+    )
     data.update({"memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"})
     response = client.post(reverse("admin:projects_project_change", args=[project.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -127,9 +132,13 @@ def test_audit_api_has_no_write_endpoints(api_client, project):
 
 def test_csv_export_follows_filters_and_neutralises_formulas(client, project):
     client.force_login(project.owner)
-    client.post(reverse("projects:project-update", args=[project.slug]),
-                edit_form_data(project, name='=HYPERLINK("http://evil.example","x")'))
-    response = client.get(reverse("audit:project-auditentry-list", args=[project.slug]), {"format": "csv", "action": "1"})
+    client.post(
+        reverse("projects:project-update", args=[project.slug]),
+        edit_form_data(project, name='=HYPERLINK("http://evil.example","x")'),
+    )
+    response = client.get(
+        reverse("audit:project-auditentry-list", args=[project.slug]), {"format": "csv", "action": "1"}
+    )
     assert response["Content-Type"] == "text/csv"
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert {row["action"] for row in rows} == {"update"}

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from rest_framework.authtoken.models import Token
 
@@ -41,8 +43,9 @@ def test_people_outside_project_creators_get_403_with_a_reason(api_client, db):
 
 def test_validation_errors_share_one_body_shape(api_client, db):
     api_client.force_authenticate(UserFactory(creator=True))
-    response = api_client.post("/api/v1/projects/", {**NEW_PROJECT, "guardrail_metrics": [], "use_case": "astrology"},
-                               format="json")
+    response = api_client.post(
+        "/api/v1/projects/", {**NEW_PROJECT, "guardrail_metrics": [], "use_case": "astrology"}, format="json"
+    )
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["status"] == 400 and error["code"] == "invalid"
@@ -79,7 +82,8 @@ def test_members_endpoint_lists_roles_with_people(api_client, project, member_of
     api_client.force_authenticate(scientist)
     rows = api_client.get(f"/api/v1/projects/{project.slug}/members/").json()["results"]
     assert {(row["user_detail"]["username"], row["role"]) for row in rows} == {
-        (project.owner.username, Role.PRODUCT_OWNER), (scientist.username, Role.DATA_SCIENTIST)
+        (project.owner.username, Role.PRODUCT_OWNER),
+        (scientist.username, Role.DATA_SCIENTIST),
     }
 
 
@@ -113,8 +117,12 @@ def test_openapi_schema_describes_the_api(client):
         assert path in schema["paths"]
 
 
-def test_interactive_docs_load_only_local_assets(client):
+def test_interactive_docs_load_only_local_assets_and_no_inline_code(client):
     for url in ("/api/docs/", "/api/redoc/"):
         page = client.get(url).content.decode()
         assert "/static/drf_spectacular_sidecar/" in page
-        assert "cdn." not in page and "unpkg" not in page and "jsdelivr" not in page
+        assert not re.search(r'(?:src|href)="(?:https?:)?//', page), f"{url} loads something from outside"
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), f"{url} has an inline script"
+        assert "<style" not in page
+    init_script = client.get("/api/docs/?script=")
+    assert init_script.status_code == 200 and "SwaggerUIBundle" in init_script.content.decode()

@@ -8,7 +8,6 @@ matched by a change to this test.
 import pytest
 from django.urls import reverse
 
-from apps.audit.models import AuditEntry
 from apps.projects.choices import Role
 from apps.projects.models import Membership, Project
 from tests.factories import ProjectFactory, UserFactory, add_member, auditor_user
@@ -32,12 +31,22 @@ EXPECTED = {
 
 def edit_form_data(project, **changes):
     data = {
-        "name": project.name, "problem_statement": project.problem_statement, "use_case": project.use_case,
-        "objective": project.objective, "latency_class": project.latency_class,
-        "primary_metric": project.primary_metric, "guardrail_metrics": "\n".join(project.guardrail_metrics),
-        "minimum_threshold": project.minimum_threshold, "baseline_description": "", "baseline_metrics": "",
-        "business_kpis": "", "annual_benefit": "480000", "annual_cost": "300000", "initial_investment": "150000",
-        "current_stage": project.current_stage, "status": project.status,
+        "name": project.name,
+        "problem_statement": project.problem_statement,
+        "use_case": project.use_case,
+        "objective": project.objective,
+        "latency_class": project.latency_class,
+        "primary_metric": project.primary_metric,
+        "guardrail_metrics": "\n".join(project.guardrail_metrics),
+        "minimum_threshold": project.minimum_threshold,
+        "baseline_description": "",
+        "baseline_metrics": "",
+        "business_kpis": "",
+        "annual_benefit": "480000",
+        "annual_cost": "300000",
+        "initial_investment": "150000",
+        "current_stage": project.current_stage,
+        "status": project.status,
     }
     data.update(changes)
     return data
@@ -51,7 +60,9 @@ def ui_attempt(client, action, project, newcomer):
         return response.status_code == 200, response.status_code
     if action == CHANGE:
         response = client.post(reverse("projects:project-update", args=[slug]), edit_form_data(project, name="Renamed"))
-        return response.status_code == 302 and Project.objects.get(pk=project.pk).name == "Renamed", response.status_code
+        return response.status_code == 302 and Project.objects.get(
+            pk=project.pk
+        ).name == "Renamed", response.status_code
     if action == MANAGE:
         response = client.post(
             reverse("projects:member-list", args=[slug]), {"user": newcomer.pk, "role": Role.DOMAIN_SME}
@@ -91,14 +102,19 @@ def setup(db):
     return project, UserFactory()
 
 
+def person_with_role(project, role):
+    if role == Role.PRODUCT_OWNER:
+        return project.owner
+    user = UserFactory()
+    add_member(project, user, role)
+    return user
+
+
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("role", list(EXPECTED))
 def test_role_action_matrix_in_the_ui(client, setup, role, action):
     project, newcomer = setup
-    user = project.owner if role == Role.PRODUCT_OWNER else UserFactory()
-    if role != Role.PRODUCT_OWNER:
-        add_member(project, user, role)
-    client.force_login(user)
+    client.force_login(person_with_role(project, role))
     allowed, status = ui_attempt(client, action, project, newcomer)
     assert allowed is (action in EXPECTED[role]), f"{role} {action}: HTTP {status}"
     if not allowed:
@@ -109,14 +125,11 @@ def test_role_action_matrix_in_the_ui(client, setup, role, action):
 @pytest.mark.parametrize("role", list(EXPECTED))
 def test_role_action_matrix_in_the_api(api_client, setup, role, action):
     project, newcomer = setup
-    user = project.owner if role == Role.PRODUCT_OWNER else UserFactory()
-    if role != Role.PRODUCT_OWNER:
-        add_member(project, user, role)
-    api_client.force_authenticate(user)
+    api_client.force_authenticate(person_with_role(project, role))
     allowed, status = api_attempt(api_client, action, project, newcomer)
     assert allowed is (action in EXPECTED[role]), f"{role} {action}: HTTP {status}"
     if not allowed and action != AUDIT:
-        assert status == 403
+        assert status == 403  # the audit list filters instead of refusing
 
 
 @pytest.mark.parametrize("action", ACTIONS)
@@ -159,7 +172,6 @@ def test_hidden_projects_never_appear_in_lists_or_counts(client, api_client, db)
     body = api_client.get("/api/v1/projects/", {"q": "Secret"}).json()
     assert body["count"] == 0
     assert [p["slug"] for p in api_client.get("/api/v1/projects/").json()["results"]] == [mine.slug]
-    assert not AuditEntry.objects.none().exists()
     assert theirs.slug not in client.get(reverse("audit:auditentry-list")).content.decode()
 
 

@@ -14,8 +14,18 @@ class AuditEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
         fields = [
-            "id", "timestamp", "actor", "action", "record_type", "object_pk", "object_repr",
-            "project_id", "changes", "remote_addr", "prev_hash", "entry_hash",
+            "id",
+            "timestamp",
+            "actor",
+            "action",
+            "record_type",
+            "object_pk",
+            "object_repr",
+            "project_id",
+            "changes",
+            "remote_addr",
+            "prev_hash",
+            "entry_hash",
         ]
         read_only_fields = fields
 

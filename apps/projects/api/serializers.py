@@ -5,15 +5,14 @@ from apps.accounts.api.serializers import UserSummarySerializer
 
 from ..choices import Role
 from ..models import Membership, Project
+from ..services import PROJECT_EDITABLE_FIELDS
 
 
 class ProjectSerializer(serializers.ModelSerializer):
     """A project's profile with its computed economics."""
 
     roi = serializers.DecimalField(max_digits=12, decimal_places=4, read_only=True, allow_null=True)
-    monthly_net_benefit = serializers.DecimalField(
-        max_digits=14, decimal_places=2, read_only=True, allow_null=True
-    )
+    monthly_net_benefit = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True)
     payback_months = serializers.DecimalField(max_digits=10, decimal_places=1, read_only=True, allow_null=True)
     guardrail_metrics = serializers.ListField(child=serializers.CharField(max_length=120), allow_empty=False)
     business_kpis = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
@@ -22,11 +21,13 @@ class ProjectSerializer(serializers.ModelSerializer):
     class Meta:
         model = Project
         fields = [
-            "slug", "name", "problem_statement", "use_case", "objective", "latency_class",
-            "primary_metric", "guardrail_metrics", "minimum_threshold", "baseline_description",
-            "baseline_metrics", "business_kpis", "annual_benefit", "annual_cost", "initial_investment",
-            "roi", "monthly_net_benefit", "payback_months", "current_stage", "status",
-            "created_at", "updated_at",
+            "slug",
+            *PROJECT_EDITABLE_FIELDS,
+            "roi",
+            "monthly_net_benefit",
+            "payback_months",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
 

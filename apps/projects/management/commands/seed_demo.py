@@ -5,9 +5,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from apps.accounts.choices import PortalGroup
+from apps.checklists.services import demo_checklists_seed, templates_load_library
+from apps.deliverables.services import demo_deliverables_seed, registry_load
 from apps.projects import services
 from apps.projects.demo import DEMO_ADMIN, DEMO_AUDITOR, DEMO_PASSWORD, DEMO_PEOPLE, DEMO_PROJECTS
 from apps.projects.models import Membership, Project
+from apps.risks.demo import demo_risks_seed
 
 
 class Command(BaseCommand):
@@ -16,8 +19,13 @@ class Command(BaseCommand):
     def _user(self, username, first, last, title, **flags):
         user, created = get_user_model().objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "job_title": title,
-                      "email": f"{username}@demo.example", **flags},
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "job_title": title,
+                "email": f"{username}@demo.example",
+                **flags,
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
@@ -46,7 +54,19 @@ class Command(BaseCommand):
                     for role in roles:
                         if not Membership.objects.filter(project=project, user=people[username], role=role).exists():
                             services.membership_add(actor=owner, project=project, user=people[username], role=role)
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready: {len(people) + 2} users (password '{DEMO_PASSWORD}', demo only), "
-            f"{len(DEMO_PROJECTS)} projects."
-        ))
+
+        # Checklist templates and the deliverables registry, applied to the demo projects with a few answers.
+        self.stdout.write(f"Checklist templates: {templates_load_library().summary()}")
+        self.stdout.write(f"Deliverables registry: {registry_load().summary()}")
+        for spec in DEMO_PROJECTS:
+            project = Project.objects.get(slug=spec["slug"])
+            with set_actor(project.created_by):
+                demo_checklists_seed(project=project, people=people)
+                demo_deliverables_seed(project=project)
+        self.stdout.write(f"Risk registers: {demo_risks_seed(people=people)}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(people) + 2} users (password '{DEMO_PASSWORD}', demo only), "
+                f"{len(DEMO_PROJECTS)} projects."
+            )
+        )

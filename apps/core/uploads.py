@@ -1,0 +1,92 @@
+"""Uploaded evidence files: one policy for every app that stores them.
+
+A file is accepted only when its extension is on the allow-list, its size is
+within the limit, and its first bytes agree with the extension (a renamed
+executable does not pass as a PDF). Files are written through Django's storage
+API, never to a path chosen by the uploader.
+"""
+
+import uuid
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import get_valid_filename
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+_ZIP = (b"PK\x03\x04",)
+_TEXT = None  # must decode as UTF-8
+# extension -> accepted leading bytes (None: plain text)
+ALLOWED_TYPES: dict[str, tuple[bytes, ...] | None] = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "docx": _ZIP,
+    "xlsx": _ZIP,
+    "pptx": _ZIP,
+    "csv": _TEXT,
+    "txt": _TEXT,
+    "md": _TEXT,
+    "json": _TEXT,
+    "yaml": _TEXT,
+    "yml": _TEXT,
+    "ipynb": _TEXT,
+}
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "EVIDENCE_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES)
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload that passed the policy, with the facts worth keeping about it."""
+
+    file: UploadedFile
+    name: str
+    size: int
+    extension: str
+
+
+def check_upload(upload: UploadedFile, *, field: str = "file") -> CheckedUpload:
+    """Refuse files of a type or size the portal does not keep; say which limit was hit."""
+    name = get_valid_filename(PurePath(upload.name or "").name) or "upload"
+    extension = PurePath(name).suffix.lower().lstrip(".")
+    allowed = ", ".join(sorted(ALLOWED_TYPES))
+    if extension not in ALLOWED_TYPES:
+        raise ValidationError(
+            {field: f"Files of type “.{extension or '?'}” are not accepted. Allowed types: {allowed}."}
+        )
+    limit = max_upload_bytes()
+    if upload.size > limit:
+        raise ValidationError(
+            {field: f"“{name}” is {filesizeformat(upload.size)}; the limit is {filesizeformat(limit)}."}
+        )
+    if upload.size == 0:
+        raise ValidationError({field: f"“{name}” is empty."})
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    signatures = ALLOWED_TYPES[extension]
+    if signatures is None:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as error:
+            # A multi-byte character cut at the 2 KB boundary is still text.
+            if error.start < len(head) - 4:
+                raise ValidationError(
+                    {field: f"“{name}” is not a text file, although its name ends in .{extension}."}
+                ) from None
+    elif not head.startswith(signatures):
+        raise ValidationError({field: f"The content of “{name}” is not a .{extension} file."})
+    return CheckedUpload(file=upload, name=name, size=upload.size, extension=extension)
+
+
+def upload_path(prefix: str, filename: str) -> str:
+    """A storage path that no two uploads share and no uploader chooses."""
+    return f"{prefix}/{uuid.uuid4().hex}/{get_valid_filename(PurePath(filename).name)}"

@@ -1,0 +1,30 @@
+"""Admin for deliverables: read-only views; changes go through the portal's pages, API and services."""
+
+from django.contrib import admin
+
+from .models import Deliverable, ProjectDeliverable
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Deliverable)
+class DeliverableAdmin(ReadOnlyAdmin):
+    """The registry is data in the repository (load_deliverables_registry)."""
+
+    list_display = ("position", "name", "primary_stage", "owner_role", "cadence")
+    list_filter = ("primary_stage", "cadence")
+
+
+@admin.register(ProjectDeliverable)
+class ProjectDeliverableAdmin(ReadOnlyAdmin):
+    list_display = ("deliverable", "project", "owner", "status", "last_updated_on", "next_due_on")
+    list_filter = ("status", "project")

@@ -1,0 +1,59 @@
+"""Admin for the risk register: read-only. Risks change through the register's pages and API,
+whose services keep codes, decisions and review dates consistent."""
+
+from django.contrib import admin
+
+from .models import Risk, RiskAcceptance, RiskNotification, RiskRegister, RiskReview
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Risk)
+class RiskAdmin(ReadOnlyAdmin):
+    list_display = (
+        "__str__",
+        "project",
+        "category",
+        "inherent_score",
+        "residual_score",
+        "status",
+        "owner",
+        "next_review_on",
+    )
+    list_filter = ("status", "category", "review_frequency", "project")
+    search_fields = ("title", "description", "project__name")
+    list_select_related = ("project", "owner")
+
+
+@admin.register(RiskRegister)
+class RiskRegisterAdmin(ReadOnlyAdmin):
+    list_display = ("project", "acceptance_threshold", "last_number")
+    list_select_related = ("project",)
+
+
+@admin.register(RiskReview)
+class RiskReviewAdmin(ReadOnlyAdmin):
+    list_display = ("risk", "reviewed_by", "created_at")
+    list_select_related = ("risk__project", "reviewed_by")
+
+
+@admin.register(RiskAcceptance)
+class RiskAcceptanceAdmin(ReadOnlyAdmin):
+    list_display = ("risk", "accepted_by", "residual_score", "threshold", "expires_on", "created_at")
+    list_select_related = ("risk__project", "accepted_by")
+
+
+@admin.register(RiskNotification)
+class RiskNotificationAdmin(ReadOnlyAdmin):
+    list_display = ("risk", "kind", "recipient", "period", "sent_at")
+    list_filter = ("kind",)
+    list_select_related = ("risk__project", "recipient")

@@ -1,0 +1,203 @@
+from django.http import Http404
+from django.utils.functional import cached_property
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as APIValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from apps.projects import roles
+from apps.projects.access import ProjectPermission, ProjectScopedAPIMixin
+
+from .. import exports, selectors, services
+from ..filters import RiskFilter, describe_filters
+from ..importing import risk_import
+from ..models import Risk, RiskReview
+from .serializers import (
+    RiskAcceptanceSerializer,
+    RiskImportResultSerializer,
+    RiskImportSerializer,
+    RiskReviewSerializer,
+    RiskSerializer,
+)
+
+READ = {"GET": roles.VIEW, "HEAD": roles.VIEW, "OPTIONS": roles.VIEW}
+# action -> permission needed for its writes (reads always need `view`)
+WRITE_PERMISSIONS = {
+    "create": roles.MANAGE_RISKS,
+    "update": roles.MANAGE_RISKS,
+    "partial_update": roles.MANAGE_RISKS,
+    "reviews": roles.MANAGE_RISKS,
+    "import_register": roles.MANAGE_RISKS,
+    "destroy": roles.GOVERN_RISKS,
+    "accept": roles.GOVERN_RISKS,
+}
+
+
+@extend_schema(tags=["risks"])
+class RiskViewSet(ProjectScopedAPIMixin, viewsets.ModelViewSet):
+    """A project's risk register. Codes (R-001, ...) are given by the portal and never reused."""
+
+    queryset = Risk.objects.none()  # for schema introspection; requests use get_queryset()
+    serializer_class = RiskSerializer
+    permission_classes = [IsAuthenticated, ProjectPermission]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = RiskFilter
+    lookup_field = "code"
+    lookup_url_kwarg = "risk_code"
+    lookup_value_regex = r"R-\d{1,6}"
+
+    @property
+    def project_permission_required(self) -> dict[str, str]:
+        needed = WRITE_PERMISSIONS.get(self.action, roles.MANAGE_RISKS)
+        return {**READ, "POST": needed, "PUT": needed, "PATCH": needed, "DELETE": needed}
+
+    def get_queryset(self):
+        return selectors.risk_list(user=self.request.user, project=self.parent_project)
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def get_object(self):
+        risk = selectors.risk_get(user=self.request.user, project=self.parent_project, code=self.kwargs["risk_code"])
+        if risk is None:
+            raise Http404
+        self.check_object_permissions(self.request, risk)
+        return risk
+
+    def perform_create(self, serializer):
+        serializer.instance = services.risk_create(
+            actor=self.request.user, project=self.parent_project, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.risk_update(
+            actor=self.request.user, risk=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.risk_delete(actor=self.request.user, risk=instance)
+
+    @extend_schema(methods=["GET"], responses=RiskReviewSerializer(many=True), summary="Reviews recorded on the risk")
+    @extend_schema(
+        methods=["POST"],
+        request=RiskReviewSerializer,
+        responses={201: RiskReviewSerializer},
+        summary='"Reviewed, no change": record a review and restart the review period',
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
+    def reviews(self, request, *args, **kwargs):
+        risk = self.get_object()
+        if request.method == "GET":
+            reviews = RiskReview.objects.filter(risk=risk).select_related("reviewed_by")
+            return Response(RiskReviewSerializer(reviews, many=True).data)
+        serializer = RiskReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = services.risk_review(actor=request.user, risk=risk, note=serializer.validated_data.get("note", ""))
+        return Response(RiskReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=RiskAcceptanceSerializer,
+        responses={201: RiskAcceptanceSerializer},
+        summary="Accept the risk until a date (at or below the project's acceptance threshold)",
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def accept(self, request, *args, **kwargs):
+        risk = self.get_object()
+        serializer = RiskAcceptanceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        acceptance = services.risk_accept(actor=request.user, risk=risk, **serializer.validated_data)
+        return Response(RiskAcceptanceSerializer(acceptance).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={"multipart/form-data": RiskImportSerializer},
+        responses={
+            201: RiskImportResultSerializer,
+            400: OpenApiResponse(
+                description="Row errors (`fields.rows`: “Row 3, column “Impact”: ...”) or a refused file"
+            ),
+        },
+        summary="Import a register from CSV or XLSX: every row is saved, or none",
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser],
+        filter_backends=[],
+        serializer_class=RiskImportSerializer,
+    )
+    def import_register(self, request, *args, **kwargs):
+        serializer = RiskImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = risk_import(actor=request.user, project=self.parent_project, upload=serializer.validated_data["file"])
+        body = {
+            "created": len(result.risks),
+            "codes": [risk.code for risk in result.risks],
+            "ignored_columns": result.ignored_columns,
+        }
+        return Response(RiskImportResultSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["risks"])
+class PortfolioRiskListView(generics.ListAPIView):
+    """Every risk of every project you may see (the portfolio register), filtered and sorted."""
+
+    serializer_class = RiskSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = RiskFilter
+    queryset = Risk.objects.none()  # for schema introspection; requests use get_queryset()
+
+    def get_queryset(self):
+        return selectors.risk_list(user=self.request.user)
+
+
+@extend_schema(
+    tags=["risks"],
+    summary="Export the portfolio register (filters as on the list endpoint)",
+    parameters=[OpenApiParameter("file_format", str, OpenApiParameter.PATH, enum=list(exports.FORMATS))],
+    filters=True,
+    responses={
+        (200, "text/csv"): OpenApiTypes.BINARY,
+        (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+        (200, "application/pdf"): OpenApiTypes.BINARY,
+    },
+)
+class PortfolioRiskExportView(generics.GenericAPIView):
+    """The filtered portfolio register as a file. Text cells that start with = + - @ are exported inert."""
+
+    permission_classes = [IsAuthenticated]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = RiskFilter
+    queryset = Risk.objects.none()  # for schema introspection
+    pagination_class = None
+
+    @cached_property
+    def filterset(self):
+        return selectors.risk_filter(
+            user=self.request.user, filters=self.request.query_params, default_sort="-residual"
+        )
+
+    def get(self, request, file_format):
+        if file_format not in exports.FORMATS:
+            raise Http404
+        if not self.filterset.is_valid():
+            raise APIValidationError(self.filterset.errors)
+        project = self.filterset.form.cleaned_data.get("project")
+        context = exports.ExportContext(
+            scope=project.name if project else "Portfolio", filters=describe_filters(self.filterset), user=request.user
+        )
+        queryset = self.filterset.qs
+        if file_format == "csv":
+            return exports.csv_response(queryset, context)
+        if file_format == "xlsx":
+            return exports.xlsx_response(queryset, context)
+        try:
+            return exports.pdf_response(queryset, context, request=request)
+        except exports.TooManyForPdf as error:
+            raise APIValidationError({"non_field_errors": [str(error)]}) from None

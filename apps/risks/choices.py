@@ -1,0 +1,80 @@
+"""Vocabularies of the risk register (lifecycle guide, sections 5.14 and 5.17)."""
+
+from django.db import models
+
+
+class Category(models.TextChoices):
+    """The guide's five categories (5.14), then the ones ML governance adds."""
+
+    DATA_AVAILABILITY = "data_availability", "Data availability"
+    REGULATORY_CHANGE = "regulatory_change", "Regulatory change"
+    CONCEPT_DRIFT = "concept_drift", "Concept drift"
+    DEPENDENCY_FRAGILITY = "dependency_fragility", "Dependency fragility"
+    TALENT_GAPS = "talent_gaps", "Talent gaps"
+    PRIVACY = "privacy", "Privacy"
+    FAIRNESS_BIAS = "fairness_bias", "Fairness / bias"
+    SECURITY = "security", "Security"
+    COST_OVERRUN = "cost_overrun", "Cost overrun"
+    LLM_SAFETY = "llm_safety", "LLM safety / hallucination"
+
+
+class Impact(models.IntegerChoices):
+    """How bad it is if the risk happens (5-point scale)."""
+
+    NEGLIGIBLE = 1, "1 · Negligible"
+    MINOR = 2, "2 · Minor"
+    MODERATE = 3, "3 · Moderate"
+    MAJOR = 4, "4 · Major"
+    SEVERE = 5, "5 · Severe"
+
+
+class Likelihood(models.IntegerChoices):
+    """How likely the risk is to happen (5-point scale)."""
+
+    RARE = 1, "1 · Rare"
+    UNLIKELY = 2, "2 · Unlikely"
+    POSSIBLE = 3, "3 · Possible"
+    LIKELY = 4, "4 · Likely"
+    ALMOST_CERTAIN = 5, "5 · Almost certain"
+
+
+class Band(models.TextChoices):
+    """The guide's three-word rating, for levels and for scores (see scoring.py)."""
+
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class RiskStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    MITIGATING = "mitigating", "Mitigating"
+    ACCEPTED = "accepted", "Accepted"
+    CLOSED = "closed", "Closed"
+
+
+# Closed risks are history: they neither age nor escalate.
+LIVE_STATUSES = (RiskStatus.OPEN, RiskStatus.MITIGATING, RiskStatus.ACCEPTED)
+
+
+class ReviewFrequency(models.TextChoices):
+    """The governance cadences of the guide (5.17) that fit a standing review."""
+
+    WEEKLY = "weekly", "Weekly"
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+
+
+REVIEW_FREQUENCY_DAYS = {
+    ReviewFrequency.WEEKLY: 7,
+    ReviewFrequency.MONTHLY: 30,
+    ReviewFrequency.QUARTERLY: 91,
+}
+
+
+class NotificationKind(models.TextChoices):
+    """What a risk notification is about; each is sent once per risk, recipient, kind and period."""
+
+    AGING_OWNER = "aging_owner", "Review overdue: reminder to the owner"
+    AGING_ESCALATION = "aging_escalation", "Review overdue: escalation to Product Owner and Compliance"
+    ACCEPTANCE_EXPIRED = "acceptance_expired", "Acceptance expired"

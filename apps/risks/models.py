@@ -1,0 +1,323 @@
+"""The risk register: risks, the reviews and acceptances recorded on them, and their notifications.
+
+A risk's code (R-001, R-002, ...) comes from its project's `RiskRegister`
+counter, taken under a row lock: codes are never changed and never reused, not
+even after a risk is deleted. Reviews and acceptances are append-only decision
+rows; the risk's `last_reviewed_*`, `status` and `accepted_until` columns are
+written by the same service, in the same transaction, so that filters and the
+escalation task read one indexed table.
+"""
+
+import datetime
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.projects.choices import Stage
+from apps.projects.models import Project, ProjectScopedModel
+
+from . import scoring
+from .choices import (
+    LIVE_STATUSES,
+    Category,
+    Impact,
+    Likelihood,
+    NotificationKind,
+    ReviewFrequency,
+    RiskStatus,
+)
+
+CODE_PREFIX = "R-"
+CODE_PATTERN = re.compile(r"^R-(\d{1,6})$", re.IGNORECASE)
+DEFAULT_ACCEPTANCE_THRESHOLD = scoring.LOW_SCORE_MAX
+
+
+def format_code(number: int) -> str:
+    return f"{CODE_PREFIX}{number:03d}"
+
+
+def parse_code(code: str) -> int | None:
+    """The number in a code such as 'R-007', or None when `code` is not one."""
+    match = CODE_PATTERN.match((code or "").strip())
+    return int(match[1]) if match else None
+
+
+class RiskRegister(ProjectScopedModel):
+    """One per project: the register's acceptance threshold and the counter that numbers its risks."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="risk_register")
+    acceptance_threshold = models.PositiveSmallIntegerField(
+        default=DEFAULT_ACCEPTANCE_THRESHOLD,
+        validators=[MinValueValidator(1), MaxValueValidator(25)],
+        help_text=(
+            "Highest residual score that one person may accept directly (1-25). "
+            "Above it, acceptance needs a sign-off by the Product Owner and the Security / Compliance Officer."
+        ),
+    )
+    last_number = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(acceptance_threshold__gte=1, acceptance_threshold__lte=25),
+                name="riskregister_threshold_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Risk register of {self.project}"
+
+
+class RiskQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(status__in=LIVE_STATUSES)
+
+    def aging(self, *, today: datetime.date | None = None):
+        """Live risks whose next review date has passed: no update and no review for a whole period."""
+        return self.live().filter(next_review_on__lt=today or timezone.localdate())
+
+
+def _score(impact: str, likelihood: str) -> models.GeneratedField:
+    return models.GeneratedField(
+        expression=F(impact) * F(likelihood), output_field=models.PositiveSmallIntegerField(), db_persist=True
+    )
+
+
+class Risk(ProjectScopedModel):
+    """One entry of a project's risk register (guide 5.14)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="risks")
+    number = models.PositiveIntegerField(editable=False)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    category = models.CharField(max_length=30, choices=Category.choices)
+    stage = models.CharField(
+        "lifecycle stage", max_length=30, choices=Stage.choices, blank=True, help_text="Blank: the whole lifecycle."
+    )
+    impact = models.PositiveSmallIntegerField(choices=Impact.choices)
+    likelihood = models.PositiveSmallIntegerField(choices=Likelihood.choices)
+    inherent_score = _score("impact", "likelihood")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="owned_risks"
+    )
+    mitigation = models.TextField(blank=True)
+    residual_impact = models.PositiveSmallIntegerField(choices=Impact.choices)
+    residual_likelihood = models.PositiveSmallIntegerField(choices=Likelihood.choices)
+    residual_score = _score("residual_impact", "residual_likelihood")
+    status = models.CharField(max_length=20, choices=RiskStatus.choices, default=RiskStatus.OPEN)
+    accepted_until = models.DateField(null=True, blank=True, editable=False)
+    review_frequency = models.CharField(max_length=20, choices=ReviewFrequency.choices, default=ReviewFrequency.WEEKLY)
+    next_review_on = models.DateField("next review", editable=False)
+    last_reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+
+    objects = RiskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "number"]
+        indexes = [
+            models.Index(fields=["status", "next_review_on"], name="risk_status_next_review"),
+            models.Index(fields=["residual_score"], name="risk_residual_score"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="risk_code_unique_in_project"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="risk_number_positive"),
+            models.CheckConstraint(condition=Q(impact__gte=1, impact__lte=5), name="risk_impact_1_to_5"),
+            models.CheckConstraint(condition=Q(likelihood__gte=1, likelihood__lte=5), name="risk_likelihood_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(residual_impact__gte=1, residual_impact__lte=5), name="risk_residual_impact_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(residual_likelihood__gte=1, residual_likelihood__lte=5),
+                name="risk_residual_likelihood_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(
+                    F("residual_impact") * F("residual_likelihood"), F("impact") * F("likelihood")
+                ),
+                name="risk_residual_not_above_inherent",
+            ),
+            models.CheckConstraint(condition=Q(category__in=Category.values), name="risk_category_valid"),
+            models.CheckConstraint(condition=Q(status__in=RiskStatus.values), name="risk_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status=RiskStatus.ACCEPTED, accepted_until__isnull=False)
+                | (~Q(status=RiskStatus.ACCEPTED) & Q(accepted_until__isnull=True)),
+                name="risk_accepted_has_expiry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def code(self) -> str:
+        return format_code(self.number) if self.number else "R-new"
+
+    def get_absolute_url(self) -> str:
+        return reverse("risks:risk-detail", kwargs={"project_slug": self.project.slug, "risk_code": self.code})
+
+    def get_additional_data(self) -> dict:
+        """Audit entries carry the project and the risk, so the risk's page finds its whole history."""
+        return {"project_id": self.project_id, "risk_id": self.pk}
+
+    def clean(self):
+        if None in (self.impact, self.likelihood, self.residual_impact, self.residual_likelihood):
+            return
+        inherent = self.impact * self.likelihood
+        residual = self.residual_impact * self.residual_likelihood
+        if residual > inherent:
+            raise ValidationError(
+                {
+                    "residual_likelihood": (
+                        f"The residual score ({residual}) cannot be above the inherent score ({inherent}): "
+                        "mitigation does not add risk."
+                    )
+                }
+            )
+
+    # Scores are computed here too, so an unsaved or just-saved risk needs no database round trip.
+    @property
+    def inherent(self) -> int:
+        return self.impact * self.likelihood
+
+    @property
+    def residual(self) -> int:
+        return self.residual_impact * self.residual_likelihood
+
+    @property
+    def inherent_band(self):
+        return scoring.score_band(self.inherent)
+
+    @property
+    def residual_band(self):
+        return scoring.score_band(self.residual)
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+    @property
+    def days_overdue(self) -> int:
+        """Days since the next review date passed (0 when not aging)."""
+        if not self.is_live or self.next_review_on is None:
+            return 0
+        return max((timezone.localdate() - self.next_review_on).days, 0)
+
+    @property
+    def is_aging(self) -> bool:
+        return self.days_overdue > 0
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Decisions are recorded, never changed or removed (they go only with their risk or project)."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Risk decisions are append-only.")
+
+    def delete(self):
+        raise PermissionError("Risk decisions are append-only.")
+
+
+class AppendOnlyDecision(models.Model):
+    """A decision on a risk (subclasses add `risk` and who decided): when, and a note. Saved once, never changed."""
+
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Risk decisions are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Risk decisions are append-only.")
+
+    def get_additional_data(self) -> dict:
+        return {"project_id": self.risk.project_id, "risk_id": self.risk_id}
+
+
+class RiskReview(AppendOnlyDecision):
+    """A reassessment that confirmed the risk as it stands ("Reviewed, no change")."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta(AppendOnlyDecision.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.risk.code} reviewed, no change, by {self.reviewed_by} on {self.created_at:%Y-%m-%d}"
+
+
+class RiskAcceptance(AppendOnlyDecision):
+    """A decision to live with a risk's residual rating until `expires_on`."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="acceptances")
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    expires_on = models.DateField()
+    residual_score = models.PositiveSmallIntegerField(help_text="The residual score that was accepted.")
+    threshold = models.PositiveSmallIntegerField(help_text="The project's acceptance threshold at the time.")
+
+    class Meta(AppendOnlyDecision.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(F("residual_score"), F("threshold")),
+                name="riskacceptance_within_threshold",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.risk.code} accepted by {self.accepted_by} until {self.expires_on:%Y-%m-%d}"
+
+
+class RiskNotification(models.Model):
+    """One e-mail about one risk to one person, at most once per kind and period.
+
+    The unique constraint makes the escalation and expiry tasks idempotent: a
+    second run finds the row and sends nothing. `period` is the date the
+    notification is about (the missed review date, the acceptance's expiry), so
+    a risk that ages again after a review starts a new round of reminders.
+    """
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    period = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["risk", "recipient", "kind", "period"], name="risknotification_once_per_period"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=NotificationKind.values), name="risknotification_kind_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="risknotification_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.risk.code} to {self.recipient}"
+
+    def get_additional_data(self) -> dict:
+        return {"project_id": self.risk.project_id, "risk_id": self.risk_id}

@@ -1,0 +1,109 @@
+"""Reads of the risk register, already restricted to the projects the user may see."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from apps.audit.models import AuditEntry
+from apps.audit.presentation import attach_change_rows
+from apps.projects.access import visible_projects
+from apps.projects.models import Project
+
+from . import scoring
+from .choices import LIVE_STATUSES, Band, RiskStatus
+from .filters import RiskFilter
+from .models import Risk, RiskAcceptance, RiskNotification, RiskRegister, RiskReview, parse_code
+
+
+def _visible_risks(*, user, project: Project | None = None) -> QuerySet[Risk]:
+    queryset = Risk.objects.select_related("project", "owner", "last_reviewed_by")
+    if project is not None:
+        # The caller resolved `project` among the user's visible projects (ProjectAccessMixin).
+        return queryset.filter(project=project)
+    return queryset.filter(project__in=visible_projects(user))
+
+
+def risk_filter(*, user, filters, project: Project | None = None, default_sort: str = "code") -> RiskFilter:
+    """The register's FilterSet over the risks `user` may see (its `.qs` is the filtered, sorted list)."""
+    return RiskFilter(
+        filters,
+        queryset=_visible_risks(user=user, project=project),
+        user=user,
+        project=project,
+        default_sort=default_sort,
+    )
+
+
+def risk_list(*, user, filters=None, project: Project | None = None, default_sort: str = "code") -> QuerySet[Risk]:
+    return risk_filter(user=user, filters=filters or {}, project=project, default_sort=default_sort).qs
+
+
+def risk_get(*, user, project: Project, code: str) -> Risk | None:
+    """One risk of a project by its code, or None (unknown code, or a project the user cannot see)."""
+    number = parse_code(code)
+    if number is None:
+        return None
+    return _visible_risks(user=user, project=project).filter(number=number).first()
+
+
+def risk_register_settings(*, project: Project) -> RiskRegister:
+    """The project's register settings, unsaved defaults when nobody has set them yet."""
+    return RiskRegister.objects.filter(project=project).first() or RiskRegister(project=project)
+
+
+def heat_maps(queryset: QuerySet[Risk]) -> dict:
+    """Inherent and residual 5x5 grids counting the live risks of `queryset` (two grouped queries).
+
+    Closed risks are history: they are in the register but not on its heat maps.
+    """
+    base = queryset.filter(status__in=LIVE_STATUSES).order_by()
+    inherent = {
+        (r["impact"], r["likelihood"]): r["n"] for r in base.values("impact", "likelihood").annotate(n=Count("id"))
+    }
+    residual = {
+        (r["residual_impact"], r["residual_likelihood"]): r["n"]
+        for r in base.values("residual_impact", "residual_likelihood").annotate(n=Count("id"))
+    }
+    return {"inherent": scoring.heat_map_rows(inherent), "residual": scoring.heat_map_rows(residual)}
+
+
+def risk_summary(queryset: QuerySet[Risk]) -> dict:
+    """Headline counts for `queryset`, in one query."""
+    high_low, high_high = scoring.BAND_SCORE_RANGES[Band.HIGH]
+    live = Q(status__in=LIVE_STATUSES)
+    return queryset.order_by().aggregate(
+        total=Count("id"),
+        live=Count("id", filter=live),
+        high_residual=Count("id", filter=live & Q(residual_score__gte=high_low)),
+        aging=Count("id", filter=live & Q(next_review_on__lt=timezone.localdate())),
+        unowned=Count("id", filter=live & Q(owner__isnull=True)),
+        accepted=Count("id", filter=Q(status=RiskStatus.ACCEPTED)),
+    )
+
+
+def risk_decisions(*, risk: Risk) -> dict:
+    """The risk's reviews, acceptances and notifications, newest first."""
+    return {
+        "reviews": list(RiskReview.objects.filter(risk=risk).select_related("reviewed_by")),
+        "acceptances": list(RiskAcceptance.objects.filter(risk=risk).select_related("accepted_by")),
+        "notifications": list(RiskNotification.objects.filter(risk=risk).select_related("recipient")),
+    }
+
+
+def risk_history(*, risk: Risk) -> list[AuditEntry]:
+    """Every audit entry about the risk and its reviews, acceptances and notifications, newest first,
+    with readable before/after values.
+
+    Each of those records puts the risk's id in its entries' additional data
+    (Risk.get_additional_data), so one indexed query on the project finds them all.
+    """
+    entries = (
+        AuditEntry.objects.filter(project_id=risk.project_id)
+        .filter(
+            Q(content_type=ContentType.objects.get_for_model(Risk), object_pk=str(risk.pk))
+            | Q(additional_data__risk_id=risk.pk)
+        )
+        .select_related("actor", "content_type")
+        .order_by("-id")
+    )
+    return attach_change_rows(entries)

@@ -1,0 +1,394 @@
+"""Writes to the risk register. Views, the API, the import, the tasks and seed_demo call these.
+
+The register's rules live here once:
+
+* codes come from the project's counter, under a row lock, and are never reused;
+* a risk's owner is a member of its project; its residual score never exceeds its inherent score;
+* creating, updating, reviewing or accepting a risk restarts its review period
+  (`next_review_on`); a live risk past that date is aging and escalates;
+* a risk is accepted directly only when its residual score is at or below the
+  project's acceptance threshold; above it, acceptance needs a sign-off;
+* decisions (reviews, acceptances) are never deleted, so a risk that has any is closed, not deleted.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from apps.projects.choices import Role
+from apps.projects.models import Membership, Project
+
+from .choices import REVIEW_FREQUENCY_DAYS, NotificationKind, ReviewFrequency, RiskStatus
+from .models import Risk, RiskAcceptance, RiskNotification, RiskRegister, RiskReview, format_code
+
+RISK_EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "stage",
+    "impact",
+    "likelihood",
+    "owner",
+    "mitigation",
+    "residual_impact",
+    "residual_likelihood",
+    "status",
+    "review_frequency",
+)
+MAX_ACCEPTANCE_DAYS = 365
+# Escalation: the owner hears the day after the next review date is missed (the
+# first day a risk is aging); the leads hear a week after that.
+ESCALATION_AFTER_DAYS = 8
+ESCALATION_ROLES = (Role.PRODUCT_OWNER, Role.COMPLIANCE_OFFICER)
+SIGNOFF_ROLES = (Role.PRODUCT_OWNER, Role.COMPLIANCE_OFFICER)
+
+
+def next_review_date(frequency: str, *, today: datetime.date | None = None) -> datetime.date:
+    return (today or timezone.localdate()) + datetime.timedelta(days=REVIEW_FREQUENCY_DAYS[frequency])
+
+
+# --- The register and its codes ---------------------------------------------------
+
+
+def risk_register_get(*, project: Project, lock: bool = False) -> RiskRegister:
+    """The project's register row, created on first use; `lock=True` takes it FOR UPDATE."""
+    register, _ = RiskRegister.objects.get_or_create(project=project)
+    if lock:
+        register = RiskRegister.objects.select_for_update().get(pk=register.pk)
+    register.project = project
+    return register
+
+
+def _take_numbers(*, register: RiskRegister, count: int, after: int = 0) -> list[int]:
+    """Hand out `count` new numbers from a locked register; none is ever handed out twice."""
+    start = max(register.last_number, after)
+    register.last_number = start + count
+    register.save(update_fields=["last_number", "updated_at"])
+    return list(range(start + 1, start + count + 1))
+
+
+@transaction.atomic
+def risk_register_update(*, actor, project: Project, acceptance_threshold: int) -> RiskRegister:
+    """Set the highest residual score that may be accepted without a sign-off."""
+    register = risk_register_get(project=project, lock=True)
+    register.acceptance_threshold = acceptance_threshold
+    register.full_clean()
+    register.save()
+    return register
+
+
+# --- Risks --------------------------------------------------------------------------
+
+
+def _check_owner(*, project: Project, owner) -> None:
+    if owner is not None and not Membership.objects.filter(project=project, user=owner).exists():
+        raise ValidationError({"owner": f"{owner} is not a member of {project}: a risk's owner must be a member."})
+
+
+def _check_fields(fields: dict, *, status: str | None = None) -> None:
+    """Refuse unknown fields, and a status set to accepted by hand (`status`: the risk's current one)."""
+    unknown = set(fields) - set(RISK_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"These risk fields cannot be set: {', '.join(sorted(unknown))}.")
+    if fields.get("status") == RiskStatus.ACCEPTED and status != RiskStatus.ACCEPTED:
+        raise ValidationError(
+            {"status": "A risk becomes accepted through “Accept risk”, which records who accepted it and until when."}
+        )
+
+
+def risk_build(*, actor, project: Project, **fields) -> Risk:
+    """An unsaved, validated risk (without its code): what `risk_create` would save.
+
+    The residual rating defaults to the inherent one (no mitigation in effect yet).
+    """
+    _check_fields(fields)
+    fields.setdefault("residual_impact", fields.get("impact"))
+    fields.setdefault("residual_likelihood", fields.get("likelihood"))
+    fields.setdefault("review_frequency", ReviewFrequency.WEEKLY)
+    risk = Risk(project=project, created_by=actor, **fields)
+    risk.next_review_on = next_review_date(risk.review_frequency)
+    # The database enforces the constraints on insert; checking them here would cost a query each.
+    risk.full_clean(exclude={"number"}, validate_unique=False, validate_constraints=False)
+    return risk
+
+
+def _risk_insert(risk: Risk, *, number: int) -> Risk:
+    risk.number = number
+    risk.save()
+    return risk
+
+
+@transaction.atomic
+def risk_create(*, actor, project: Project, **fields) -> Risk:
+    """Record a risk under the next free code of its project."""
+    _check_owner(project=project, owner=fields.get("owner"))
+    risk = risk_build(actor=actor, project=project, **fields)
+    register = risk_register_get(project=project, lock=True)
+    (number,) = _take_numbers(register=register, count=1)
+    return _risk_insert(risk, number=number)
+
+
+@transaction.atomic
+def risk_import_save(*, actor, project: Project, risks: list[Risk], codes: list[int | None]) -> list[Risk]:
+    """Save built risks together: a given code is kept if this project never issued it, the others get new ones.
+
+    Raises a ValidationError naming the codes that were issued meanwhile; nothing is saved then.
+    """
+    register = risk_register_get(project=project, lock=True)
+    given = [number for number in codes if number is not None]
+    taken = sorted(number for number in given if number <= register.last_number)
+    if taken:
+        raise ValidationError(
+            {"ID": f"Already issued in this project (codes are never reused): {', '.join(map(format_code, taken))}."}
+        )
+    fresh = iter(_take_numbers(register=register, count=codes.count(None), after=max(given, default=0)))
+    return [_risk_insert(risk, number=number or next(fresh)) for risk, number in zip(risks, codes, strict=True)]
+
+
+def _lock(risk: Risk) -> Risk:
+    locked = Risk.objects.select_for_update().get(pk=risk.pk)
+    locked.project = risk.project
+    return locked
+
+
+@transaction.atomic
+def risk_update(*, actor, risk: Risk, **fields) -> Risk:
+    """Change a risk; any real change is a reassessment and restarts its review period."""
+    risk = _lock(risk)
+    _check_fields(fields, status=risk.status)
+    if "owner" in fields and fields["owner"] != risk.owner:
+        _check_owner(project=risk.project, owner=fields["owner"])
+    changed = {name for name, value in fields.items() if getattr(risk, name) != value}
+    if not changed:
+        return risk
+    for name in changed:
+        setattr(risk, name, fields[name])
+    if risk.status != RiskStatus.ACCEPTED:
+        risk.accepted_until = None
+    elif {"residual_impact", "residual_likelihood"} & changed:
+        accepted = RiskAcceptance.objects.filter(risk=risk).order_by("-created_at", "-id").first()
+        if accepted is not None and risk.residual > accepted.residual_score:
+            raise ValidationError(
+                {
+                    "residual_likelihood": (
+                        f"{risk.code} was accepted at residual score {accepted.residual_score}; a higher score "
+                        "needs a new acceptance. Set the status to open or mitigating first."
+                    )
+                }
+            )
+    risk.next_review_on = next_review_date(risk.review_frequency)
+    risk.full_clean()
+    risk.save()
+    return risk
+
+
+@transaction.atomic
+def risk_delete(*, actor, risk: Risk) -> None:
+    """Delete a risk recorded by mistake. Its code stays issued; a risk with decisions is closed instead."""
+    risk = _lock(risk)
+    if RiskReview.objects.filter(risk=risk).exists() or RiskAcceptance.objects.filter(risk=risk).exists():
+        raise ValidationError(
+            f"{risk.code} has recorded reviews or acceptances, which are never deleted: close the risk instead."
+        )
+    risk.delete()
+
+
+# --- Decisions: reviews and acceptances -----------------------------------------------
+
+
+@transaction.atomic
+def risk_review(*, actor, risk: Risk, note: str = "") -> RiskReview:
+    """ "Reviewed, no change": record the reassessment and restart the review period."""
+    risk = _lock(risk)
+    if not risk.is_live:
+        raise ValidationError(f"{risk.code} is closed: reopen it before reviewing it.")
+    review = RiskReview(risk=risk, reviewed_by=actor, note=note.strip())
+    review.full_clean()
+    review.save()
+    risk.last_reviewed_at = review.created_at
+    risk.last_reviewed_by = actor
+    risk.next_review_on = next_review_date(risk.review_frequency)
+    risk.save(update_fields=["last_reviewed_at", "last_reviewed_by", "next_review_on", "updated_at"])
+    return review
+
+
+def acceptance_needs_signoff(*, risk: Risk, register: RiskRegister) -> bool:
+    """Above the project's threshold one person cannot accept a risk alone."""
+    return risk.residual > register.acceptance_threshold
+
+
+@transaction.atomic
+def risk_accept(*, actor, risk: Risk, expires_on: datetime.date, note: str) -> RiskAcceptance:
+    """Accept a risk's residual rating until `expires_on`.
+
+    At or below the project's acceptance threshold the acceptance takes effect
+    at once. Above it, the acceptance needs a sign-off by the Product Owner and
+    the Security / Compliance Officer; until the sign-off engine handles risk
+    acceptances, this raises a ValidationError that says so.
+    """
+    risk = _lock(risk)
+    register = risk_register_get(project=risk.project)
+    today = timezone.localdate()
+    errors = {}
+    if not risk.is_live:
+        errors["status"] = f"{risk.code} is closed: reopen it before accepting it."
+    if not (note or "").strip():
+        errors["note"] = "Say why the residual risk is acceptable."
+    if expires_on is None or expires_on <= today:
+        errors["expires_on"] = "An acceptance expires on a future date."
+    elif expires_on > today + datetime.timedelta(days=MAX_ACCEPTANCE_DAYS):
+        errors["expires_on"] = f"An acceptance lasts at most {MAX_ACCEPTANCE_DAYS} days; accept it again when it ends."
+    if errors:
+        raise ValidationError(errors)
+    if acceptance_needs_signoff(risk=risk, register=register):
+        approvers = " and the ".join(Role(role).label for role in SIGNOFF_ROLES)
+        raise ValidationError(
+            f"{risk.code}'s residual score {risk.residual} is above this project's acceptance threshold "
+            f"({register.acceptance_threshold}): accepting it needs a sign-off by the {approvers}. "
+            "Risk acceptance sign-offs are not available in the portal yet; reduce the residual risk or "
+            "record the sign-off outside the portal until they are."
+        )
+    acceptance = RiskAcceptance(
+        risk=risk,
+        accepted_by=actor,
+        expires_on=expires_on,
+        note=note.strip(),
+        residual_score=risk.residual,
+        threshold=register.acceptance_threshold,
+    )
+    acceptance.full_clean()
+    acceptance.save()
+    risk.status = RiskStatus.ACCEPTED
+    risk.accepted_until = expires_on
+    risk.next_review_on = next_review_date(risk.review_frequency)
+    risk.save(update_fields=["status", "accepted_until", "next_review_on", "updated_at"])
+    return acceptance
+
+
+# --- Periodic work: expiry, escalation, notifications --------------------------------------
+
+
+def _project_people(project_ids, roles) -> dict[int, list]:
+    """Active members holding one of `roles`, per project, in one query."""
+    people: dict[int, dict] = defaultdict(dict)
+    memberships = Membership.objects.filter(project_id__in=project_ids, role__in=roles, user__is_active=True)
+    for membership in memberships.select_related("user").order_by("user_id"):
+        people[membership.project_id][membership.user_id] = membership.user
+    return {project_id: list(users.values()) for project_id, users in people.items()}
+
+
+def _queue(rows: list[RiskNotification]) -> None:
+    """Insert the notifications that do not exist yet; the unique constraint drops repeats."""
+    RiskNotification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+
+
+@transaction.atomic
+def risk_acceptances_expire(*, today: datetime.date | None = None) -> int:
+    """Return risks whose acceptance ended before `today` to open, and queue a notice to their owner.
+
+    Unowned risks notify the project's Product Owners. Rows are taken with
+    SKIP LOCKED, so two runs at once handle each risk once.
+    """
+    today = today or timezone.localdate()
+    expired = list(
+        Risk.objects.filter(status=RiskStatus.ACCEPTED, accepted_until__lt=today)
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related("project", "owner")
+    )
+    product_owners = _project_people({risk.project_id for risk in expired}, [Role.PRODUCT_OWNER])
+    notices = []
+    for risk in expired:
+        ended_on = risk.accepted_until
+        risk.status = RiskStatus.OPEN
+        risk.accepted_until = None
+        risk.save(update_fields=["status", "accepted_until", "updated_at"])
+        recipients = [risk.owner] if risk.owner and risk.owner.is_active else product_owners.get(risk.project_id, [])
+        notices += [
+            RiskNotification(risk=risk, recipient=user, kind=NotificationKind.ACCEPTANCE_EXPIRED, period=ended_on)
+            for user in recipients
+        ]
+    _queue(notices)
+    return len(expired)
+
+
+def risk_escalations_plan(*, today: datetime.date | None = None) -> int:
+    """Queue the reminders that aging risks are due for; returns how many are due (repeats included).
+
+    Step 1, one day past the next review date: the owner. Step 2, a week later
+    (or at once for an unowned risk): the project's Product Owners and Security
+    / Compliance Officers. `period` is the missed review date, so each person
+    hears about each step of one aging episode once.
+    """
+    today = today or timezone.localdate()
+    aging = list(Risk.objects.aging(today=today).select_related("owner"))
+    leads = _project_people({risk.project_id for risk in aging}, ESCALATION_ROLES)
+    rows = []
+    for risk in aging:
+        days_overdue = (today - risk.next_review_on).days
+        owned = risk.owner is not None and risk.owner.is_active
+        if owned:
+            rows.append(
+                RiskNotification(
+                    risk=risk, recipient=risk.owner, kind=NotificationKind.AGING_OWNER, period=risk.next_review_on
+                )
+            )
+        if days_overdue >= ESCALATION_AFTER_DAYS or not owned:
+            rows += [
+                RiskNotification(
+                    risk=risk, recipient=user, kind=NotificationKind.AGING_ESCALATION, period=risk.next_review_on
+                )
+                for user in leads.get(risk.project_id, [])
+            ]
+    _queue(rows)
+    return len(rows)
+
+
+def _notification_mail(notification: RiskNotification) -> tuple[str, str]:
+    risk = notification.risk
+    context = {
+        "notification": notification,
+        "risk": risk,
+        "project": risk.project,
+        "url": f"{getattr(settings, 'PORTAL_BASE_URL', '')}{risk.get_absolute_url()}",
+        "kind": NotificationKind,
+    }
+    subject = {
+        NotificationKind.AGING_OWNER: f"Review overdue: {risk.code} {risk.title}",
+        NotificationKind.AGING_ESCALATION: f"Escalation — review overdue: {risk.code} {risk.title}",
+        NotificationKind.ACCEPTANCE_EXPIRED: f"Acceptance expired: {risk.code} {risk.title}",
+    }[notification.kind]
+    return f"[{risk.project.name}] {subject}", render_to_string("risks/email/notification.txt", context)
+
+
+def risk_notifications_send(*, limit: int = 1000) -> int:
+    """Send queued notifications, each in its own transaction: lock the row (SKIP LOCKED), send, mark sent.
+
+    A second worker skips rows the first one holds; a row marked sent is never
+    sent again. A mail failure leaves the row queued for the next run.
+    """
+    pending = list(
+        RiskNotification.objects.filter(sent_at__isnull=True).order_by("id").values_list("id", flat=True)[:limit]
+    )
+    sent = 0
+    for pk in pending:
+        with transaction.atomic():
+            notification = (
+                RiskNotification.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("risk__project", "recipient")
+                .filter(pk=pk, sent_at__isnull=True)
+                .first()
+            )
+            if notification is None or not notification.recipient.email:
+                continue
+            subject, body = _notification_mail(notification)
+            send_mail(subject, body, None, [notification.recipient.email])
+            notification.sent_at = timezone.now()
+            notification.save(update_fields=["sent_at"])
+            sent += 1
+    return sent

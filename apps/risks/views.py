@@ -1,0 +1,376 @@
+"""Browser views of the risk register: HTTP in, services and selectors, HTML (or a file) out."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from apps.core.forms import add_service_errors
+from apps.projects import roles
+from apps.projects.access import ProjectAccessMixin
+
+from . import exports, selectors, services
+from .choices import Band
+from .filters import LIVE, SORT_CHOICES, SORT_LABELS, describe_filters
+from .forms import RiskAcceptForm, RiskForm, RiskImportForm, RiskRegisterForm
+from .importing import EXAMPLE_FILE, RiskImportError, risk_import
+from .models import Risk
+from .scoring import BAND_SCORE_RANGES, LOW_SCORE_MAX
+
+
+def _query_without(request, *names) -> str:
+    query = request.GET.copy()
+    for name in ("page", *names):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _sort_columns(request, current: str) -> dict:
+    """Per sortable column: the link that sorts by it (toggling direction) and its aria-sort value."""
+    base = _query_without(request, "sort")
+    columns = {}
+    for key in SORT_LABELS:
+        active = current.lstrip("-") == key
+        descending = current.startswith("-")
+        target = f"-{key}" if active and not descending else key
+        columns[key] = {
+            "url": f"?{base}&sort={target}" if base else f"?sort={target}",
+            "aria": ("descending" if descending else "ascending") if active else "none",
+            "active": active,
+            "descending": active and descending,
+        }
+    return columns
+
+
+CELL_FILTERS = ["impact", "likelihood", "residual_impact", "residual_likelihood"]
+FILTER_SELECTS = ["project", "category", "status", "residual_band", "inherent_band", "owner"]
+
+
+class BandLegendMixin:
+    """Context the register pages share: the band legend."""
+
+    def band_context(self) -> dict:
+        return {
+            "band_ranges": [(Band(band), low, high) for band, (low, high) in BAND_SCORE_RANGES.items()],
+            "low_score_max": LOW_SCORE_MAX,
+        }
+
+
+def _filter_context(request, filterset) -> dict:
+    """What the filter form partial needs besides the FilterSet."""
+    form = filterset.form
+    data = form.cleaned_data if form.is_valid() else {}
+    return {
+        "selected_inherent": (data.get("impact"), data.get("likelihood")),
+        "selected_residual": (data.get("residual_impact"), data.get("residual_likelihood")),
+        "filter": filterset,
+        "filter_selects": FILTER_SELECTS,
+        "cell_filters": CELL_FILTERS,
+        "cell_clear_query": _query_without(request, *CELL_FILTERS),
+        "reset_url": request.path,
+    }
+
+
+class RiskRegisterView(ProjectAccessMixin, BandLegendMixin, ListView):
+    """A project's register: headline numbers, the two heat maps of live risks, the filtered table."""
+
+    template_name = "risks/risk_register.html"
+    context_object_name = "risks"
+    paginate_by = 100
+
+    @cached_property
+    def filterset(self):
+        return selectors.risk_filter(user=self.request.user, filters=self.request.GET, project=self.project)
+
+    def get_queryset(self):
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        everything = Risk.objects.filter(project=self.project)
+        sort = self.filterset.form.data.get("sort", "code")
+        return super().get_context_data(
+            heat_maps=selectors.heat_maps(everything),
+            summary=selectors.risk_summary(everything),
+            register=selectors.risk_register_settings(project=self.project),
+            query=_query_without(self.request),
+            sort_columns=_sort_columns(self.request, sort),
+            cell_base=f"status={LIVE}",
+            pdf_limit=exports.MAX_PDF_RISKS,
+            can_manage=roles.MANAGE_RISKS in self.project_perms,
+            can_govern=roles.GOVERN_RISKS in self.project_perms,
+            **_filter_context(self.request, self.filterset),
+            **self.band_context(),
+            **kwargs,
+        )
+
+
+class PortfolioView(LoginRequiredMixin, BandLegendMixin, ListView):
+    """Every risk of every project the user may see: filters, sorting, heat maps and exports."""
+
+    template_name = "risks/portfolio.html"
+    context_object_name = "risks"
+    paginate_by = 50
+    default_sort = "-residual"
+
+    @cached_property
+    def filterset(self):
+        return selectors.risk_filter(user=self.request.user, filters=self.request.GET, default_sort=self.default_sort)
+
+    def get_queryset(self):
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        queryset = self.filterset.qs
+        sort = self.filterset.form.data.get("sort", self.default_sort)
+        query = _query_without(self.request)
+        return super().get_context_data(
+            heat_maps=selectors.heat_maps(queryset),
+            summary=selectors.risk_summary(queryset),
+            query=query,
+            sort_columns=_sort_columns(self.request, sort),
+            cell_base=_query_without(self.request, *CELL_FILTERS),
+            pdf_limit=exports.MAX_PDF_RISKS,
+            project_count=self.filterset.filters["project"].queryset.count(),
+            sort_label=dict(SORT_CHOICES).get(sort, ""),
+            **_filter_context(self.request, self.filterset),
+            **self.band_context(),
+            **kwargs,
+        )
+
+
+class _ExportMixin:
+    """GET <...>/export/<fmt>/: the filtered register as CSV, XLSX, PDF (or the PDF's HTML preview)."""
+
+    default_sort = "-residual"
+
+    def export(self, request, fmt: str, *, project=None):
+        if fmt not in (*exports.FORMATS, "html"):
+            raise Http404("Unknown export format.")
+        filterset = selectors.risk_filter(
+            user=request.user, filters=request.GET, project=project, default_sort=self.default_sort
+        )
+        context = exports.ExportContext(
+            scope=project.name if project else self._portfolio_scope(filterset),
+            filters=describe_filters(filterset),
+            user=request.user,
+        )
+        queryset = filterset.qs
+        try:
+            if fmt == "csv":
+                return exports.csv_response(queryset, context)
+            if fmt == "xlsx":
+                return exports.xlsx_response(queryset, context)
+            if fmt == "html":
+                return exports.pdf_preview_response(queryset, context, request=request)
+            return exports.pdf_response(queryset, context, request=request)
+        except exports.TooManyForPdf as error:
+            messages.error(request, str(error))
+            return redirect(f"{request.path.rsplit('/export/', 1)[0]}/?{request.GET.urlencode()}")
+
+    @staticmethod
+    def _portfolio_scope(filterset) -> str:
+        project = filterset.form.cleaned_data.get("project") if filterset.form.is_valid() else None
+        return project.name if project else "Portfolio"
+
+
+class PortfolioExportView(LoginRequiredMixin, _ExportMixin, View):
+    def get(self, request, fmt):
+        return self.export(request, fmt)
+
+
+class RiskRegisterExportView(ProjectAccessMixin, _ExportMixin, View):
+    default_sort = "code"
+
+    def get(self, request, project_slug, fmt):
+        return self.export(request, fmt, project=self.project)
+
+
+class RiskAccessMixin(ProjectAccessMixin):
+    """Views of one risk, /projects/<slug>/risks/<code>/...: `self.risk`, 404 when unknown."""
+
+    @cached_property
+    def risk(self) -> Risk:
+        risk = selectors.risk_get(user=self.request.user, project=self.project, code=self.kwargs["risk_code"])
+        if risk is None:
+            raise Http404("No such risk in this project.")
+        return risk
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(risk=self.risk, **kwargs)
+
+
+class RiskDetailView(RiskAccessMixin, BandLegendMixin, TemplateView):
+    """One risk: its assessment, decisions, notifications and its whole history from the audit trail."""
+
+    template_name = "risks/risk_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            history=selectors.risk_history(risk=self.risk),
+            register=selectors.risk_register_settings(project=self.project),
+            can_manage=roles.MANAGE_RISKS in self.project_perms,
+            can_govern=roles.GOVERN_RISKS in self.project_perms,
+            **selectors.risk_decisions(risk=self.risk),
+            **self.band_context(),
+            **kwargs,
+        )
+
+
+class RiskCreateView(ProjectAccessMixin, FormView):
+    template_name = "risks/risk_form.html"
+    form_class = RiskForm
+    permission_required = {"GET": roles.MANAGE_RISKS, "POST": roles.MANAGE_RISKS}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "project": self.project}
+
+    def form_valid(self, form):
+        try:
+            risk = services.risk_create(actor=self.request.user, project=self.project, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{risk.code} recorded.")
+        return redirect(risk)
+
+
+class RiskUpdateView(RiskAccessMixin, FormView):
+    template_name = "risks/risk_form.html"
+    form_class = RiskForm
+    permission_required = {"GET": roles.MANAGE_RISKS, "POST": roles.MANAGE_RISKS}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "project": self.project, "instance": self.risk}
+
+    def form_valid(self, form):
+        try:
+            risk = services.risk_update(actor=self.request.user, risk=self.risk, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{risk.code} saved.")
+        return redirect(risk)
+
+
+class RiskDeleteView(RiskAccessMixin, TemplateView):
+    template_name = "risks/risk_confirm_delete.html"
+    permission_required = {"GET": roles.GOVERN_RISKS, "POST": roles.GOVERN_RISKS}
+
+    def post(self, request, *args, **kwargs):
+        code = self.risk.code
+        try:
+            services.risk_delete(actor=request.user, risk=self.risk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.risk)
+        messages.success(request, f"{code} deleted. Its code will not be used again; its audit trail is kept.")
+        return redirect("risks:risk-register", project_slug=self.project.slug)
+
+
+class RiskReviewView(RiskAccessMixin, View):
+    """POST: "Reviewed, no change". With htmx, answers the risk's refreshed review cell."""
+
+    permission_required = {"POST": roles.MANAGE_RISKS}
+
+    def post(self, request, *args, **kwargs):
+        risk = self.risk
+        try:
+            risk = services.risk_review(actor=request.user, risk=risk, note=request.POST.get("note", "")).risk
+        except ValidationError as error:
+            message, level = " ".join(error.messages), messages.ERROR
+        else:
+            message, level = (
+                f"{risk.code} reviewed, no change. Next review {risk.next_review_on:%-d %b %Y}.",
+                messages.SUCCESS,
+            )
+        if request.htmx:
+            in_row = request.POST.get("part") == "row"
+            context = {
+                "risk": selectors.risk_get(user=request.user, project=self.project, code=risk.code),
+                "can_manage": True,
+                "in_row": in_row,
+                "flash": message,
+                "flash_level": level,
+            }
+            template = "risks/partials/risk_row.html" if in_row else "risks/partials/review_cell.html"
+            return TemplateResponse(request, template, context)
+        messages.add_message(request, level, message)
+        return redirect(risk.get_absolute_url())
+
+
+class RiskAcceptView(RiskAccessMixin, BandLegendMixin, FormView):
+    template_name = "risks/risk_accept.html"
+    form_class = RiskAcceptForm
+    permission_required = {"GET": roles.GOVERN_RISKS, "POST": roles.GOVERN_RISKS}
+
+    def get_context_data(self, **kwargs):
+        register = selectors.risk_register_settings(project=self.project)
+        return super().get_context_data(
+            register=register,
+            needs_signoff=services.acceptance_needs_signoff(risk=self.risk, register=register),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            acceptance = services.risk_accept(actor=self.request.user, risk=self.risk, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{self.risk.code} accepted until {acceptance.expires_on:%-d %b %Y}.")
+        return redirect(self.risk)
+
+
+class RiskImportView(ProjectAccessMixin, FormView):
+    template_name = "risks/risk_import.html"
+    form_class = RiskImportForm
+    permission_required = {"GET": roles.MANAGE_RISKS, "POST": roles.MANAGE_RISKS}
+
+    def form_valid(self, form):
+        try:
+            result = risk_import(actor=self.request.user, project=self.project, upload=form.cleaned_data["file"])
+        except RiskImportError as error:
+            return self.render_to_response(self.get_context_data(form=form, row_errors=error.row_errors))
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        codes = [risk.code for risk in result.risks]
+        message = f"Imported {len(codes)} risk{'s' if len(codes) != 1 else ''}: {', '.join(codes)}."
+        if result.ignored_columns:
+            message += f" Ignored columns: {', '.join(result.ignored_columns)}."
+        messages.success(self.request, message)
+        return redirect("risks:risk-register", project_slug=self.project.slug)
+
+
+class RiskImportExampleView(LoginRequiredMixin, View):
+    """The guide's sample extract as a ready-to-import CSV file."""
+
+    def get(self, request):
+        return FileResponse(open(EXAMPLE_FILE, "rb"), as_attachment=True, filename=EXAMPLE_FILE.name)  # noqa: SIM115 - FileResponse closes it
+
+
+class RiskRegisterSettingsView(ProjectAccessMixin, BandLegendMixin, FormView):
+    template_name = "risks/register_settings.html"
+    form_class = RiskRegisterForm
+    permission_required = {"GET": roles.GOVERN_RISKS, "POST": roles.GOVERN_RISKS}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": selectors.risk_register_settings(project=self.project)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**self.band_context(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            register = services.risk_register_update(actor=self.request.user, project=self.project, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Acceptance threshold set to {register.acceptance_threshold}.")
+        return redirect(reverse("risks:risk-register", kwargs={"project_slug": self.project.slug}))

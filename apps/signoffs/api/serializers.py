@@ -1,0 +1,69 @@
+from rest_framework import serializers
+
+from apps.accounts.api.serializers import UserSummarySerializer
+
+from ..models import Approver, SignoffEvent, SignoffRequest
+
+
+class ApproverSerializer(serializers.ModelSerializer):
+    """A required approval slot: a project role or a named person."""
+
+    user = UserSummarySerializer(read_only=True)
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = Approver
+        fields = ["id", "role", "role_label", "user"]
+
+
+class SignoffEventSerializer(serializers.ModelSerializer):
+    """One append-only step of a request."""
+
+    actor = UserSummarySerializer(read_only=True)
+    approver = ApproverSerializer(read_only=True)
+
+    class Meta:
+        model = SignoffEvent
+        fields = ["id", "kind", "actor", "approver", "note", "fingerprint", "created_at"]
+
+
+class SignoffRequestSerializer(serializers.ModelSerializer):
+    """A sign-off request with its approvers and its history."""
+
+    project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    target_type = serializers.CharField(source="target_type.model", read_only=True)
+    requested_by = UserSummarySerializer(read_only=True)
+    approvers = ApproverSerializer(many=True, read_only=True)
+    events = SignoffEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SignoffRequest
+        fields = [
+            "id",
+            "project",
+            "title",
+            "target_type",
+            "target_id",
+            "policy",
+            "required_count",
+            "due_on",
+            "requested_by",
+            "note",
+            "state",
+            "fingerprint",
+            "snapshot",
+            "approvers",
+            "events",
+            "created_at",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+
+class DecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class WithdrawSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,0 +1,208 @@
+"""The sign-off engine's writes: request, decide, withdraw, invalidate.
+
+Every step appends a SignoffEvent; the request's state is then re-derived from
+all its events. Steps on one request are serialised by a row lock on it
+(`select_for_update`), so two approvers deciding at once, or a decision racing a
+withdrawal, cannot both win.
+"""
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from apps.projects.choices import Role
+from apps.projects.models import Membership
+
+from . import targets
+from .choices import CLOSED_STATES, EventKind, Policy, RequestState
+from .models import Approver, SignoffEvent, SignoffRequest
+
+
+def derive_state(request: SignoffRequest, events: list[SignoffEvent], slots: list[Approver]) -> str:
+    """The state that the events imply, under the request's policy."""
+    kinds = [event.kind for event in events]
+    for terminal in (EventKind.WITHDRAWN, EventKind.INVALIDATED, EventKind.REJECTED):
+        if terminal in kinds:
+            return RequestState(terminal.value)
+    approvals = sum(1 for kind in kinds if kind == EventKind.APPROVED)
+    needed = {Policy.ALL: len(slots), Policy.ANY: 1, Policy.N_OF_M: request.required_count or len(slots)}[
+        request.policy
+    ]
+    return RequestState.APPROVED if approvals >= needed else RequestState.OPEN
+
+
+def _append(request: SignoffRequest, **event_fields) -> SignoffEvent:
+    event = SignoffEvent(request=request, **event_fields)
+    event.full_clean()
+    event.save()
+    events = list(request.events.order_by("id"))
+    state = derive_state(request, events, list(request.approvers.all()))
+    if state != request.state:
+        request.state = state
+        request.closed_at = timezone.now() if state in CLOSED_STATES else None
+        request.save(update_fields=["state", "closed_at", "updated_at"])
+        if state in CLOSED_STATES:
+            targets.adapter_for(request.target).on_closed(request, state, note=event.note)
+    return event
+
+
+def _locked(request: SignoffRequest) -> SignoffRequest:
+    locked = SignoffRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.state in CLOSED_STATES:
+        raise ValidationError(
+            f"This sign-off request is already {locked.get_state_display().lower()}; it cannot change."
+        )
+    return locked
+
+
+@transaction.atomic
+def signoff_request(
+    *,
+    actor,
+    target,
+    due_on: datetime.date,
+    roles: list[str] = (),
+    people: list = (),
+    policy: str = Policy.ALL,
+    required_count: int | None = None,
+    note: str = "",
+) -> SignoffRequest:
+    """Open a request for `target`, naming approvers by project role and/or by person."""
+    adapter = targets.adapter_for(target)
+    project = adapter.project(target)
+    if not roles and not people:
+        raise ValidationError("Name at least one approver (a project role or a person).")
+    if len(set(roles)) != len(roles) or len({p.pk for p in people}) != len(people):
+        raise ValidationError("An approver is named twice.")
+    slot_count = len(roles) + len(people)
+    if policy == Policy.N_OF_M and not (required_count and 1 <= required_count <= slot_count):
+        raise ValidationError({"required_count": f"For N of M, N must be between 1 and {slot_count}."})
+    if due_on < timezone.localdate():
+        raise ValidationError({"due_on": "The due date is in the past."})
+    if any(person.pk == actor.pk for person in people):
+        raise ValidationError("You cannot name yourself as an approver of your own request.")
+    members = set(Membership.objects.filter(project=project).values_list("user_id", flat=True))
+    outsiders = [str(person) for person in people if person.pk not in members]
+    if outsiders:
+        raise ValidationError(f"Approvers must be project members: {', '.join(outsiders)}.")
+    present_roles = set(Membership.objects.filter(project=project, role__in=roles).values_list("role", flat=True))
+    missing = [Role(role).label for role in roles if role not in present_roles]
+    if missing:
+        raise ValidationError(f"No member of this project holds the role {', '.join(missing)}.")
+    if SignoffRequest.objects.filter(
+        target_type=ContentType.objects.get_for_model(target), target_id=target.pk, state=RequestState.OPEN
+    ).exists():
+        raise ValidationError("A sign-off request for this is already open.")
+
+    snapshot = adapter.snapshot(target)
+    request = SignoffRequest(
+        project=project,
+        target=target,
+        title=adapter.label(target),
+        policy=policy,
+        required_count=required_count if policy == Policy.N_OF_M else None,
+        due_on=due_on,
+        requested_by=actor,
+        note=note,
+        snapshot=snapshot,
+        fingerprint=targets.fingerprint(snapshot),
+    )
+    request.full_clean()
+    request.save()
+    for slot in [Approver(request=request, role=role) for role in roles] + [
+        Approver(request=request, user=person) for person in people
+    ]:
+        slot.full_clean()
+        slot.save()  # one by one, so that each slot is audited
+    _append(request, kind=EventKind.REQUESTED, actor=actor, note=note, fingerprint=request.fingerprint)
+    return request
+
+
+def open_slots_for(request: SignoffRequest, user) -> list[Approver]:
+    """The undecided slots that `user` may fill on `request`."""
+    if user.pk == request.requested_by_id:
+        return []
+    roles = set(Membership.objects.filter(project_id=request.project_id, user=user).values_list("role", flat=True))
+    decided = set(request.events.filter(approver__isnull=False).values_list("approver_id", flat=True))
+    return [
+        slot
+        for slot in request.approvers.all()
+        if slot.pk not in decided and (slot.user_id == user.pk or (slot.role and slot.role in roles))
+    ]
+
+
+@transaction.atomic
+def signoff_decide(*, actor, request: SignoffRequest, approve: bool, note: str = "") -> SignoffEvent:
+    """Approve or reject. The requester cannot decide, and nobody fills two slots of one request."""
+    request = _locked(request)
+    if actor.pk == request.requested_by_id:
+        raise PermissionDenied("Separation of duties: you requested this sign-off, so you cannot decide it.")
+    if request.events.filter(actor=actor, kind__in=[EventKind.APPROVED, EventKind.REJECTED]).exists():
+        raise ValidationError("You have already decided on this request; one person fills one approver slot.")
+    slots = open_slots_for(request, actor)
+    if not slots:
+        raise PermissionDenied("You are not one of the approvers this request is waiting for.")
+    if not approve and not note.strip():
+        raise ValidationError({"note": "Say why you reject: the reason is shown to the team."})
+    current = targets.fingerprint(targets.adapter_for(request.target).snapshot(request.target))
+    if current != request.fingerprint:
+        raise ValidationError("What was submitted has changed since the request was opened; it must be resubmitted.")
+    return _append(
+        request,
+        kind=EventKind.APPROVED if approve else EventKind.REJECTED,
+        actor=actor,
+        approver=slots[0],
+        note=note,
+        fingerprint=current,
+    )
+
+
+@transaction.atomic
+def signoff_withdraw(*, actor, request: SignoffRequest, note: str = "") -> SignoffEvent:
+    """The requester takes an open request back."""
+    request = _locked(request)
+    if actor.pk != request.requested_by_id:
+        raise PermissionDenied("Only the person who requested this sign-off can withdraw it.")
+    return _append(request, kind=EventKind.WITHDRAWN, actor=actor, note=note)
+
+
+def changed_keys(before: dict, after: dict, prefix: str = "") -> list[str]:
+    """Dotted paths of what differs between two snapshots."""
+    keys = []
+    for key in sorted(set(before) | set(after), key=str):
+        path = f"{prefix}{key}"
+        old, new = before.get(key), after.get(key)
+        if isinstance(old, dict) and isinstance(new, dict):
+            keys += changed_keys(old, new, f"{path}.")
+        elif old != new:
+            keys.append(path)
+    return keys
+
+
+@transaction.atomic
+def signoff_check_current(*, target) -> SignoffRequest | None:
+    """Invalidate the target's approved sign-off if what was signed has changed since.
+
+    Call it whenever the target's content may have changed. Returns the
+    invalidated request, or None when nothing changed.
+    """
+    request = (
+        SignoffRequest.objects.select_for_update()
+        .filter(target_type=ContentType.objects.get_for_model(target), target_id=target.pk, state=RequestState.APPROVED)
+        .order_by("-id")
+        .first()
+    )
+    if request is None:
+        return None
+    snapshot = targets.adapter_for(target).snapshot(target)
+    current = targets.fingerprint(snapshot)
+    if current == request.fingerprint:
+        return None
+    what = ", ".join(changed_keys(request.snapshot, snapshot)) or "the signed content"
+    _append(
+        request, kind=EventKind.INVALIDATED, actor=None, note=f"Changed after approval: {what}.", fingerprint=current
+    )
+    return request

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "signoffs"
+
+urlpatterns = [
+    path("signoffs/", views.SignoffInboxView.as_view(), name="inbox"),
+    path("projects/<slug:project_slug>/signoffs/<int:pk>/", views.SignoffRequestView.as_view(), name="request-detail"),
+]

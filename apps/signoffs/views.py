@@ -1,0 +1,90 @@
+"""My sign-offs (the inbox) and a request's page, where approvers decide with the evidence in view."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.generic import ListView, TemplateView
+
+from apps.projects import roles
+from apps.projects.access import ProjectAccessMixin
+
+from . import selectors, services, targets
+from .forms import DecisionForm
+from .models import Approver, SignoffRequest
+
+
+class SignoffInboxView(LoginRequiredMixin, ListView):
+    template_name = "signoffs/inbox.html"
+    context_object_name = "requests"
+
+    def get_queryset(self):
+        return selectors.signoff_inbox(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(today=timezone.localdate(), **kwargs)
+
+
+class SignoffRequestView(ProjectAccessMixin, TemplateView):
+    """GET shows the request; POST ?action=approve|reject|withdraw acts on it through the engine."""
+
+    template_name = "signoffs/request_detail.html"
+
+    permission_required = {"GET": roles.VIEW, "POST": roles.VIEW}  # the engine decides who may act
+
+    @cached_property
+    def signoff(self) -> SignoffRequest:
+        return get_object_or_404(
+            SignoffRequest.objects.select_related("requested_by", "target_type").prefetch_related(
+                Prefetch("approvers", Approver.objects.select_related("user"))
+            ),
+            project=self.project,
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        signoff = self.signoff
+        form = kwargs.pop("form", None) or DecisionForm()
+        adapter = targets.adapter_for(signoff.target)
+        events = list(selectors.signoff_history(request=signoff))
+        decided = {event.approver_id: event for event in events if event.approver_id}
+        return super().get_context_data(
+            signoff=signoff,
+            events=events,
+            approvers=[(slot, decided.get(slot.pk)) for slot in signoff.approvers.all()],
+            my_slots=services.open_slots_for(signoff, self.request.user) if signoff.is_open else [],
+            can_withdraw=signoff.is_open and signoff.requested_by_id == self.request.user.pk,
+            evidence_template=adapter.evidence_template,
+            evidence=adapter.evidence(signoff),
+            target_url=adapter.url(signoff.target),
+            form=form,
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        form = DecisionForm(request.POST)
+        form.is_valid()
+        note = form.cleaned_data.get("note", "")
+        try:
+            if action in ("approve", "reject"):
+                services.signoff_decide(
+                    actor=request.user, request=self.signoff, approve=action == "approve", note=note
+                )
+                messages.success(request, f"Your {'approval' if action == 'approve' else 'rejection'} is recorded.")
+            elif action == "withdraw":
+                services.signoff_withdraw(actor=request.user, request=self.signoff, note=note)
+                messages.success(request, "The request is withdrawn.")
+            else:
+                messages.error(request, "Unknown action.")
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        return redirect(self.signoff.get_absolute_url())

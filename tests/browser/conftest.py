@@ -1,0 +1,61 @@
+"""Playwright on Debian's Chromium (`playwright install` cannot download here)."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="package")
+def browser():
+    """One Chromium for the browser journeys (all of them live in this package)."""
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"Chromium not installed at {CHROMIUM} (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread; the ORM calls
+    # that tests make meanwhile are ordinary synchronous calls. Only for this package.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context; fails the test on any console error or failed request.
+
+    A test that expects an error page empties `page.problems` after checking it.
+    """
+    context = browser.new_context(viewport={"width": 1366, "height": 860}, base_url=live_server.url)
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda msg: msg.type == "error" and page.problems.append(msg.text))
+    page.on("requestfailed", lambda request: page.problems.append(f"failed: {request.url}"))
+    yield page
+    context.close()
+    assert page.problems == [], page.problems
+
+
+@pytest.fixture
+def login(page):
+    def sign_in(username, password):
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/projects/")
+
+    return sign_in

@@ -1,0 +1,105 @@
+"""Permissions come through the project: outsiders get 404, read-only users 403 on every write."""
+
+import pytest
+from django.urls import reverse
+
+from apps.audit.models import AuditEntry
+from apps.checklists import services
+from apps.checklists.models import ItemResponse, ProjectChecklist
+from apps.projects.choices import Role
+from tests.checklists.conftest import item
+
+pytestmark = pytest.mark.django_db
+
+
+def _pages(checklist):
+    slug = checklist.project.slug
+    return [
+        reverse("checklists:checklist-overview", args=[slug]),
+        reverse("checklists:checklist-detail", args=[slug, checklist.pk]),
+        reverse("checklists:item-detail", args=[slug, checklist.pk, "ck-01-check"]),
+        reverse("checklists:checklist-upgrade", args=[slug, checklist.pk]),
+        f"/api/v1/projects/{slug}/checklists/",
+        f"/api/v1/projects/{slug}/checklists/progress/",
+        f"/api/v1/projects/{slug}/checklists/{checklist.pk}/",
+        f"/api/v1/projects/{slug}/checklists/{checklist.pk}/items/",
+        f"/api/v1/projects/{slug}/checklists/{checklist.pk}/items/ck-01-check/",
+    ]
+
+
+def _writes(checklist):
+    slug, pk = checklist.project.slug, checklist.pk
+    api = f"/api/v1/projects/{slug}/checklists/{pk}/items/ck-01-check/"
+    return [
+        ("post", reverse("checklists:item-inline", args=[slug, pk, "ck-01-check"]), {"status": "in_progress"}),
+        ("post", reverse("checklists:item-detail", args=[slug, pk, "ck-01-check"]), {"status": "in_progress"}),
+        ("post", reverse("checklists:evidence-add", args=[slug, pk, "ck-01-check"]), {"kind": "note", "note": "x"}),
+        ("post", reverse("checklists:comment-add", args=[slug, pk, "ck-01-check"]), {"body": "x"}),
+        ("post", reverse("checklists:checklist-apply-defaults", args=[slug]), {}),
+        ("post", reverse("checklists:checklist-remove", args=[slug, pk]), {}),
+        ("patch", api, {"status": "in_progress"}),
+        ("post", f"{api}comments/", {"body": "x"}),
+        ("post", f"{api}evidence/", {"kind": "note", "note": "x"}),
+        ("post", f"/api/v1/projects/{slug}/checklists/apply-defaults/", {}),
+        ("delete", f"/api/v1/projects/{slug}/checklists/{pk}/", {}),
+    ]
+
+
+def _call(client, method, url, data):
+    if url.startswith("/api/"):
+        return getattr(client, method)(url, data, format="json")
+    return client.post(url, data)
+
+
+def test_outsider_gets_404_for_every_checklist_page_and_endpoint(client, api_client, checklist, outsider):
+    client.force_login(outsider)
+    api_client.force_authenticate(outsider)
+    for url in _pages(checklist):
+        http = api_client if url.startswith("/api/") else client
+        assert http.get(url).status_code == 404, url
+    for method, url, data in _writes(checklist):
+        http = api_client if url.startswith("/api/") else client
+        assert _call(http, method, url, data).status_code == 404, url
+
+
+def test_compliance_auditor_reads_checklists_but_every_write_is_403(client, api_client, checklist, auditor):
+    client.force_login(auditor)
+    api_client.force_authenticate(auditor)
+    for url in _pages(checklist):
+        http = api_client if url.startswith("/api/") else client
+        assert http.get(url).status_code == 200, url
+    entries = AuditEntry.objects.count()
+    for method, url, data in _writes(checklist):
+        http = api_client if url.startswith("/api/") else client
+        assert _call(http, method, url, data).status_code == 403, url
+    assert not ItemResponse.objects.exists() and ProjectChecklist.objects.filter(pk=checklist.pk).exists()
+    assert AuditEntry.objects.count() == entries
+
+
+def test_executive_sponsor_reads_but_does_not_work_on_items(api_client, checklist, member_of):
+    sponsor = member_of(checklist.project, Role.EXECUTIVE_SPONSOR)
+    api_client.force_authenticate(sponsor)
+    url = f"/api/v1/projects/{checklist.project.slug}/checklists/{checklist.pk}/items/ck-01-check/"
+    assert api_client.get(url).status_code == 200
+    assert api_client.patch(url, {"status": "in_progress"}, format="json").status_code == 403
+
+
+def test_only_product_owners_and_managers_apply_templates(api_client, project, mini_template, team, member_of):
+    url = f"/api/v1/projects/{project.slug}/checklists/"
+    api_client.force_authenticate(team["ds"])
+    assert api_client.post(url, {"template": "mini"}, format="json").status_code == 403
+    api_client.force_authenticate(member_of(project, Role.PRODUCT_MANAGER))
+    applied = api_client.post(url, {"template": "mini"}, format="json")
+    assert applied.status_code in (201, 400)  # 400 when the new project already had it as a default
+    assert ProjectChecklist.objects.filter(project=project, template=mini_template).exists()
+
+
+def test_every_change_to_an_item_lands_in_the_audit_trail_under_its_project(checklist, team):
+    target = item(checklist, "ck-01-check")
+    services.item_response_update(actor=team["ds"], checklist=checklist, item=target, owner=team["ds"], status="done")
+    services.item_review(actor=team["ds2"], checklist=checklist, item=target)
+    services.item_comment_add(actor=team["ds2"], checklist=checklist, item=target, body="Fine by me.")
+    models = set(
+        AuditEntry.objects.filter(project_id=checklist.project_id).values_list("content_type__model", flat=True)
+    )
+    assert {"projectchecklist", "itemresponse", "itemreview", "itemcomment"} <= models

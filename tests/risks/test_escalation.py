@@ -1,0 +1,119 @@
+"""Aging and escalation under frozen time: owner first, then Product Owner and Compliance, each once."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+
+from apps.risks import services
+from apps.risks.choices import NotificationKind, ReviewFrequency
+from apps.risks.models import Risk, RiskNotification
+from apps.risks.tasks import escalate_aging_risks
+
+CREATED = datetime.date(2026, 3, 2)
+DUE = CREATED + datetime.timedelta(days=7)  # weekly review
+
+
+def on(day: datetime.date):
+    return time_machine.travel(datetime.datetime.combine(day, datetime.time(7, 0)), tick=False)
+
+
+def recipients() -> list[tuple[str, str]]:
+    return sorted((message.to[0], message.subject.split(":")[0].split("] ")[1]) for message in mail.outbox)
+
+
+@pytest.fixture
+def weekly_risk(make_risk):
+    with on(CREATED):
+        return make_risk(review_frequency=ReviewFrequency.WEEKLY)
+
+
+def test_a_risk_is_aging_only_after_its_review_date_has_passed(weekly_risk):
+    with on(DUE):
+        assert not Risk.objects.aging().exists() and not Risk.objects.get().is_aging
+    with on(DUE + datetime.timedelta(days=1)):
+        assert Risk.objects.aging().get() == weekly_risk
+        assert Risk.objects.get().days_overdue == 1
+
+
+def test_escalation_goes_to_the_owner_first_then_to_product_owner_and_compliance(weekly_risk, team):
+    with on(DUE):
+        escalate_aging_risks.delay()
+    assert mail.outbox == []
+    with on(DUE + datetime.timedelta(days=1)):
+        escalate_aging_risks.delay()
+    assert recipients() == [(team["engineer"].email, "Review overdue")]
+    with on(DUE + datetime.timedelta(days=7)):
+        escalate_aging_risks.delay()
+    assert len(mail.outbox) == 1
+    with on(DUE + datetime.timedelta(days=8)):
+        escalate_aging_risks.delay()
+    assert recipients() == sorted(
+        [
+            (team["engineer"].email, "Review overdue"),
+            (team["owner"].email, "Escalation — review overdue"),
+            (team["compliance"].email, "Escalation — review overdue"),
+        ]
+    )
+    kinds = set(RiskNotification.objects.values_list("kind", "recipient"))
+    assert kinds == {
+        (NotificationKind.AGING_OWNER, team["engineer"].pk),
+        (NotificationKind.AGING_ESCALATION, team["owner"].pk),
+        (NotificationKind.AGING_ESCALATION, team["compliance"].pk),
+    }
+
+
+def test_the_escalation_task_run_twice_sends_each_reminder_once(weekly_risk, team):
+    with on(DUE + datetime.timedelta(days=10)):
+        first = escalate_aging_risks.delay().get()
+        second = escalate_aging_risks.delay().get()
+    assert first == {"due": 3, "sent": 3}
+    assert second == {"due": 3, "sent": 0}
+    assert len(mail.outbox) == 3
+    assert RiskNotification.objects.filter(sent_at__isnull=False).count() == 3
+
+
+def test_an_unowned_aging_risk_goes_straight_to_the_leads(make_risk, team):
+    with on(CREATED):
+        make_risk(owner=None)
+    with on(DUE + datetime.timedelta(days=1)):
+        escalate_aging_risks.delay()
+    assert recipients() == sorted(
+        [
+            (team["owner"].email, "Escalation — review overdue"),
+            (team["compliance"].email, "Escalation — review overdue"),
+        ]
+    )
+    assert "It has no owner" in mail.outbox[0].body
+
+
+def test_a_review_stops_the_escalation_and_a_later_aging_starts_a_new_round(weekly_risk, team):
+    with on(DUE + datetime.timedelta(days=1)):
+        escalate_aging_risks.delay()
+        services.risk_review(actor=team["engineer"], risk=weekly_risk)
+    with on(DUE + datetime.timedelta(days=8)):
+        escalate_aging_risks.delay()
+    assert len(mail.outbox) == 1  # reviewed on day 1: no escalation a week later
+    with on(DUE + datetime.timedelta(days=9)):
+        escalate_aging_risks.delay()
+    assert len(mail.outbox) == 2 and mail.outbox[1].to == [team["engineer"].email]
+
+
+def test_closed_risks_never_age(weekly_risk, team):
+    services.risk_update(actor=team["owner"], risk=weekly_risk, status="closed")
+    with on(DUE + datetime.timedelta(days=30)):
+        assert escalate_aging_risks.delay().get() == {"due": 0, "sent": 0}
+
+
+def test_a_failed_mail_stays_queued_and_goes_out_on_the_next_run(weekly_risk, team, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("SMTP down")
+
+    with on(DUE + datetime.timedelta(days=1)):
+        monkeypatch.setattr(services, "send_mail", broken)
+        with pytest.raises(ConnectionError):
+            escalate_aging_risks.delay()
+        monkeypatch.undo()
+        assert escalate_aging_risks.delay().get()["sent"] == 1
+    assert len(mail.outbox) == 1

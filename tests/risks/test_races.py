@@ -1,0 +1,58 @@
+"""Concurrent writers on real PostgreSQL: the code counter and the reminder rows are taken under row locks."""
+
+import datetime
+import threading
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection, connections
+
+from apps.risks.models import Risk, RiskNotification
+from apps.risks.tasks import escalate_aging_risks
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def race(*calls):
+    """Run the calls at the same moment, each in a thread with its own connection; return their errors."""
+    barrier = threading.Barrier(len(calls))
+    errors = []
+
+    def run(call):
+        try:
+            barrier.wait()
+            call()
+        except Exception as error:  # noqa: BLE001 - reported to the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+@pytest.fixture(autouse=True)
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("row-lock races need PostgreSQL (SQLite serialises writers by locking the whole file)")
+
+
+def test_risks_created_at_the_same_moment_get_distinct_codes(make_risk):
+    assert race(*[make_risk for _ in range(6)]) == []
+    assert sorted(Risk.objects.values_list("number", flat=True)) == [1, 2, 3, 4, 5, 6]
+
+
+def test_two_escalation_runs_at_the_same_moment_send_each_reminder_once(make_risk, team):
+    with time_machine.travel(datetime.date(2026, 3, 2), tick=False):
+        for _ in range(10):
+            make_risk()
+    with time_machine.travel(datetime.date(2026, 3, 20), tick=False):
+        assert race(escalate_aging_risks.delay, escalate_aging_risks.delay) == []
+    assert RiskNotification.objects.count() == 30  # 10 risks x (owner + Product Owner + Compliance)
+    assert len(mail.outbox) == 30
+    assert len({(m.to[0], m.subject) for m in mail.outbox}) == 30
