@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("apps.projects.api.urls")),
     path("", include("apps.audit.api.urls")),
     path("", include("apps.signoffs.api.urls")),
+    path("", include("apps.gates.api.urls")),
     path("", include("apps.checklists.api.urls")),
     path("", include("apps.deliverables.api.urls")),
     path("", include("apps.risks.api.urls")),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("", include("apps.audit.urls")),
     path("", include("apps.signoffs.urls")),
+    path("", include("apps.gates.urls")),
     path("", include("apps.checklists.urls")),
     path("", include("apps.deliverables.urls")),
     path("", include("apps.risks.urls")),

@@ -19,6 +19,7 @@ MANAGE_CHECKLISTS = "manage_checklists"
 MANAGE_DELIVERABLES = "manage_deliverables"
 MANAGE_RISKS = "manage_risks"
 GOVERN_RISKS = "govern_risks"
+MANAGE_GATES = "manage_gates"
 
 # Custom per-project permissions (Django creates view/change/delete itself).
 PROJECT_PERMISSIONS = [
@@ -29,6 +30,7 @@ PROJECT_PERMISSIONS = [
     (MANAGE_DELIVERABLES, "Can set up deliverables, assign their owners and approve them"),
     (MANAGE_RISKS, "Can record, edit, review and import risks"),
     (GOVERN_RISKS, "Can accept risks within the threshold, set the threshold and delete risks"),
+    (MANAGE_GATES, "Can submit stage gates for sign-off, record Go / No-Go decisions and reopen gates"),
 ]
 
 ACTION_LABELS = {
@@ -42,9 +44,10 @@ ACTION_LABELS = {
     MANAGE_DELIVERABLES: "Set up deliverables, assign their owners and approve them",
     MANAGE_RISKS: 'Record, edit, review ("Reviewed, no change") and import risks',
     GOVERN_RISKS: "Accept risks within the acceptance threshold, set the threshold, delete risks",
+    MANAGE_GATES: "Submit stage gates, record Go / No-Go decisions, reopen gates",
 }
 
-_LEADS = {VIEW, CHANGE, VIEW_AUDIT, WORK_CHECKLISTS, MANAGE_CHECKLISTS, MANAGE_DELIVERABLES, MANAGE_RISKS}
+_LEADS = {VIEW, CHANGE, VIEW_AUDIT, WORK_CHECKLISTS, MANAGE_CHECKLISTS, MANAGE_DELIVERABLES, MANAGE_RISKS, MANAGE_GATES}
 _WORKERS = {VIEW, WORK_CHECKLISTS, MANAGE_RISKS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {

@@ -1,5 +1,6 @@
 """Writes to projects and memberships. Views and the API call these, nothing else writes."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -112,6 +113,17 @@ def membership_remove(*, actor, membership: Membership) -> None:
     user = membership.user
     membership.delete()
     _sync_member_permissions(project=project, user=user)
+
+
+@transaction.atomic
+def project_permissions_resync() -> int:
+    """Recompute every member's per-project grants from roles.py (after the role table changed)."""
+    pairs = Membership.objects.values_list("project_id", "user_id").distinct()
+    projects = Project.objects.in_bulk({project_id for project_id, _ in pairs})
+    users = get_user_model().objects.in_bulk({user_id for _, user_id in pairs})
+    for project_id, user_id in pairs:
+        _sync_member_permissions(project=projects[project_id], user=users[user_id])
+    return len(pairs)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, ListView, TemplateView
 
 from apps.core.forms import add_service_errors
+from apps.gates.selectors import gate_timeline
 
 from . import roles, selectors, services
 from .access import ProjectAccessMixin
@@ -56,18 +57,10 @@ class ProjectDetailView(ProjectAccessMixin, TemplateView):
     template_name = "projects/project_detail.html"
 
     def get_context_data(self, **kwargs):
-        current = self.project.stage_index
-        timeline = [
-            {
-                "key": key,
-                "label": label,
-                "number": index + 1,
-                "state": "done" if index < current else "current" if index == current else "upcoming",
-            }
-            for index, (key, label) in enumerate(Stage.choices)
-        ]
         return super().get_context_data(
-            timeline=timeline, members=selectors.project_members(project=self.project), **kwargs
+            timeline=gate_timeline(project=self.project),
+            members=selectors.project_members(project=self.project),
+            **kwargs,
         )
 
 

@@ -3,7 +3,7 @@ whose services keep codes, decisions and review dates consistent."""
 
 from django.contrib import admin
 
-from .models import Risk, RiskAcceptance, RiskNotification, RiskRegister, RiskReview
+from .models import Risk, RiskAcceptance, RiskAcceptanceProposal, RiskNotification, RiskRegister, RiskReview
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -50,6 +50,12 @@ class RiskReviewAdmin(ReadOnlyAdmin):
 class RiskAcceptanceAdmin(ReadOnlyAdmin):
     list_display = ("risk", "accepted_by", "residual_score", "threshold", "expires_on", "created_at")
     list_select_related = ("risk__project", "accepted_by")
+
+
+@admin.register(RiskAcceptanceProposal)
+class RiskAcceptanceProposalAdmin(ReadOnlyAdmin):
+    list_display = ("risk", "proposed_by", "residual_score", "threshold", "expires_on", "created_at")
+    list_select_related = ("risk__project", "proposed_by")
 
 
 @admin.register(RiskNotification)

@@ -8,8 +8,10 @@ class RisksConfig(AppConfig):
 
     def ready(self):
         from apps.audit.registry import audit_model
+        from apps.signoffs import targets
 
-        from .models import Risk, RiskAcceptance, RiskNotification, RiskRegister, RiskReview
+        from .models import Risk, RiskAcceptance, RiskAcceptanceProposal, RiskNotification, RiskRegister, RiskReview
+        from .services import RiskAcceptanceSignoff
 
         # The code counter changes with every new risk; the risk's own entry records its code.
         audit_model(RiskRegister, exclude=("last_number",))
@@ -17,4 +19,7 @@ class RisksConfig(AppConfig):
         audit_model(Risk, exclude=("inherent_score", "residual_score"))
         audit_model(RiskReview)
         audit_model(RiskAcceptance)
+        audit_model(RiskAcceptanceProposal)
         audit_model(RiskNotification)
+        # Acceptances above the project's threshold are signed off through the engine.
+        targets.register(RiskAcceptanceSignoff())

@@ -9,7 +9,7 @@ from apps.core.forms import StyledFormMixin
 from .choices import RiskStatus
 from .importing import IMPORT_EXTENSIONS
 from .models import Risk, RiskRegister
-from .services import MAX_ACCEPTANCE_DAYS, RISK_EDITABLE_FIELDS
+from .services import MAX_ACCEPTANCE_DAYS, RISK_EDITABLE_FIELDS, SIGNOFF_DUE_DAYS
 
 
 class RiskForm(StyledFormMixin, forms.ModelForm):
@@ -61,10 +61,21 @@ class RiskAcceptForm(StyledFormMixin, forms.Form):
     note = forms.CharField(
         label="Why is the residual risk acceptable?", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+    signoff_due_on = forms.DateField(
+        label="Sign-off due by",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=f"Only above the threshold. Empty: in {SIGNOFF_DUE_DAYS} days (or on the expiry date, if sooner).",
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, needs_signoff: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["expires_on"].widget.attrs["min"] = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+        today = timezone.localdate()
+        self.fields["expires_on"].widget.attrs["min"] = (today + datetime.timedelta(days=1)).isoformat()
+        if needs_signoff:
+            self.fields["signoff_due_on"].widget.attrs["min"] = today.isoformat()
+        else:
+            del self.fields["signoff_due_on"]
 
 
 class RiskImportForm(StyledFormMixin, forms.Form):

@@ -12,6 +12,7 @@ import datetime
 import re
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from apps.projects.choices import Stage
 from apps.projects.models import Project, ProjectScopedModel
+from apps.signoffs.models import SignoffRequest
 
 from . import scoring
 from .choices import (
@@ -267,20 +269,64 @@ class RiskReview(AppendOnlyDecision):
         return f"{self.risk.code} reviewed, no change, by {self.reviewed_by} on {self.created_at:%Y-%m-%d}"
 
 
+class RiskAcceptanceProposal(AppendOnlyDecision):
+    """An acceptance above the project's threshold, as submitted for sign-off.
+
+    It is the sign-off engine's target: what the Product Owner and the Security /
+    Compliance Officer sign is this proposal together with the risk's current
+    residual rating and mitigation (see signoff.RiskAcceptanceSignoff). Whether it
+    is pending, approved, rejected or withdrawn is what its sign-off request says;
+    the proposal itself never changes. On approval a RiskAcceptance row records it.
+    """
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="acceptance_proposals")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    expires_on = models.DateField()
+    residual_score = models.PositiveSmallIntegerField(help_text="The residual score submitted for acceptance.")
+    threshold = models.PositiveSmallIntegerField(help_text="The project's acceptance threshold at the time.")
+    signoffs = GenericRelation(
+        SignoffRequest,
+        content_type_field="target_type",
+        object_id_field="target_id",
+        related_query_name="risk_acceptance_proposal",
+    )
+
+    class Meta(AppendOnlyDecision.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"Acceptance of {self.risk.code} until {self.expires_on:%Y-%m-%d}, proposed by {self.proposed_by}"
+
+    def get_absolute_url(self) -> str:
+        return self.risk.get_absolute_url()
+
+
 class RiskAcceptance(AppendOnlyDecision):
-    """A decision to live with a risk's residual rating until `expires_on`."""
+    """A decision to live with a risk's residual rating until `expires_on`.
+
+    Above the threshold it comes from an approved sign-off (`proposal`); `accepted_by`
+    is then the person who asked for it, and the approvers are on the sign-off request.
+    """
 
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="acceptances")
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     expires_on = models.DateField()
     residual_score = models.PositiveSmallIntegerField(help_text="The residual score that was accepted.")
     threshold = models.PositiveSmallIntegerField(help_text="The project's acceptance threshold at the time.")
+    proposal = models.OneToOneField(
+        RiskAcceptanceProposal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="acceptance",
+        help_text="The signed-off proposal, for an acceptance above the threshold.",
+    )
 
     class Meta(AppendOnlyDecision.Meta):
         constraints = [
             models.CheckConstraint(
-                condition=LessThanOrEqual(F("residual_score"), F("threshold")),
-                name="riskacceptance_within_threshold",
+                condition=LessThanOrEqual(F("residual_score"), F("threshold")) | Q(proposal__isnull=False),
+                name="riskacceptance_within_threshold_or_signed_off",
             ),
         ]
 

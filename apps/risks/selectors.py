@@ -1,18 +1,29 @@
 """Reads of the risk register, already restricted to the projects the user may see."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apps.audit.models import AuditEntry
 from apps.audit.presentation import attach_change_rows
 from apps.projects.access import visible_projects
 from apps.projects.models import Project
+from apps.signoffs import targets
+from apps.signoffs.choices import EventKind, RequestState
+from apps.signoffs.models import Approver, SignoffEvent, SignoffRequest
 
 from . import scoring
 from .choices import LIVE_STATUSES, Band, RiskStatus
 from .filters import RiskFilter
-from .models import Risk, RiskAcceptance, RiskNotification, RiskRegister, RiskReview, parse_code
+from .models import (
+    Risk,
+    RiskAcceptance,
+    RiskAcceptanceProposal,
+    RiskNotification,
+    RiskRegister,
+    RiskReview,
+    parse_code,
+)
 
 
 def _visible_risks(*, user, project: Project | None = None) -> QuerySet[Risk]:
@@ -82,12 +93,64 @@ def risk_summary(queryset: QuerySet[Risk]) -> dict:
 
 
 def risk_decisions(*, risk: Risk) -> dict:
-    """The risk's reviews, acceptances and notifications, newest first."""
+    """The risk's reviews, acceptances, acceptance sign-offs and notifications, newest first."""
     return {
         "reviews": list(RiskReview.objects.filter(risk=risk).select_related("reviewed_by")),
         "acceptances": list(RiskAcceptance.objects.filter(risk=risk).select_related("accepted_by")),
+        "acceptance_signoffs": risk_acceptance_signoffs(risk=risk),
         "notifications": list(RiskNotification.objects.filter(risk=risk).select_related("recipient")),
     }
+
+
+def risk_acceptance_signoff_pending(*, risk: Risk) -> SignoffRequest | None:
+    """The open sign-off request on an acceptance of `risk`, if there is one (at most one: risk_accept)."""
+    return (
+        SignoffRequest.objects.filter(risk_acceptance_proposal__risk=risk, state=RequestState.OPEN)
+        .select_related("requested_by")
+        .first()
+    )
+
+
+CLOSING_EVENTS = (EventKind.REJECTED, EventKind.WITHDRAWN, EventKind.INVALIDATED)
+
+
+def risk_acceptance_signoffs(*, risk: Risk) -> list[RiskAcceptanceProposal]:
+    """The risk's acceptances submitted for sign-off, newest first, in three queries.
+
+    Each proposal carries `signoff` (its request, approvers and events prefetched),
+    `waiting_for` (the approval slots not decided yet), `closing_event` (the
+    rejection, withdrawal or invalidation that ended it, with its reason) and
+    `stale` (an open request whose risk changed since it was submitted: approvers
+    cannot decide it, the requester withdraws and submits again).
+    """
+    proposals = list(
+        RiskAcceptanceProposal.objects.filter(risk=risk)
+        .select_related("proposed_by")
+        .prefetch_related(
+            Prefetch(
+                "signoffs",
+                SignoffRequest.objects.select_related("project").prefetch_related(
+                    Prefetch("approvers", Approver.objects.order_by("id")),
+                    Prefetch("events", SignoffEvent.objects.select_related("actor", "approver").order_by("id")),
+                ),
+            )
+        )
+    )
+    for proposal in proposals:
+        proposal.risk = risk
+        proposal.signoff = next(iter(proposal.signoffs.all()), None)
+        events = list(proposal.signoff.events.all()) if proposal.signoff else []
+        decided = {event.approver_id for event in events if event.approver_id}
+        proposal.waiting_for = [
+            slot for slot in (proposal.signoff.approvers.all() if proposal.signoff else []) if slot.pk not in decided
+        ]
+        proposal.closing_event = next((event for event in reversed(events) if event.kind in CLOSING_EVENTS), None)
+        proposal.stale = bool(
+            proposal.signoff
+            and proposal.signoff.is_open
+            and targets.fingerprint(targets.adapter_for(proposal).snapshot(proposal)) != proposal.signoff.fingerprint
+        )
+    return proposals
 
 
 def risk_history(*, risk: Risk) -> list[AuditEntry]:

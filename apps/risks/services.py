@@ -7,7 +7,10 @@ The register's rules live here once:
 * creating, updating, reviewing or accepting a risk restarts its review period
   (`next_review_on`); a live risk past that date is aging and escalates;
 * a risk is accepted directly only when its residual score is at or below the
-  project's acceptance threshold; above it, acceptance needs a sign-off;
+  project's acceptance threshold; above it, `risk_accept` opens a sign-off request
+  (Product Owner and Security / Compliance Officer) on a RiskAcceptanceProposal,
+  and the acceptance takes effect when the engine reports it approved
+  (RiskAcceptanceSignoff.on_closed); a later change to what was signed voids it;
 * decisions (reviews, acceptances) are never deleted, so a risk that has any is closed, not deleted.
 """
 
@@ -23,9 +26,22 @@ from django.utils import timezone
 
 from apps.projects.choices import Role
 from apps.projects.models import Membership, Project
+from apps.signoffs import services as signoff_services
+from apps.signoffs import targets
+from apps.signoffs.choices import Policy, RequestState
+from apps.signoffs.models import SignoffRequest
 
 from .choices import REVIEW_FREQUENCY_DAYS, NotificationKind, ReviewFrequency, RiskStatus
-from .models import Risk, RiskAcceptance, RiskNotification, RiskRegister, RiskReview, format_code
+from .models import (
+    Risk,
+    RiskAcceptance,
+    RiskAcceptanceProposal,
+    RiskNotification,
+    RiskRegister,
+    RiskReview,
+    format_code,
+)
+from .selectors import risk_acceptance_signoff_pending
 
 RISK_EDITABLE_FIELDS = (
     "title",
@@ -47,6 +63,9 @@ MAX_ACCEPTANCE_DAYS = 365
 ESCALATION_AFTER_DAYS = 8
 ESCALATION_ROLES = (Role.PRODUCT_OWNER, Role.COMPLIANCE_OFFICER)
 SIGNOFF_ROLES = (Role.PRODUCT_OWNER, Role.COMPLIANCE_OFFICER)
+SIGNOFF_DUE_DAYS = 7
+# Besides the proposal itself (expiry, justification), a sign-off signs these: changing one voids it.
+SIGNED_RISK_FIELDS = ("residual_impact", "residual_likelihood", "mitigation")
 
 
 def next_review_date(frequency: str, *, today: datetime.date | None = None) -> datetime.date:
@@ -171,20 +190,25 @@ def risk_update(*, actor, risk: Risk, **fields) -> Risk:
         setattr(risk, name, fields[name])
     if risk.status != RiskStatus.ACCEPTED:
         risk.accepted_until = None
-    elif {"residual_impact", "residual_likelihood"} & changed:
-        accepted = RiskAcceptance.objects.filter(risk=risk).order_by("-created_at", "-id").first()
-        if accepted is not None and risk.residual > accepted.residual_score:
-            raise ValidationError(
-                {
-                    "residual_likelihood": (
-                        f"{risk.code} was accepted at residual score {accepted.residual_score}; a higher score "
-                        "needs a new acceptance. Set the status to open or mitigating first."
-                    )
-                }
-            )
+    accepted = _current_acceptance(risk) if risk.status == RiskStatus.ACCEPTED else None
+    residual_changed = bool({"residual_impact", "residual_likelihood"} & changed)
+    if accepted is not None and residual_changed and risk.residual > accepted.residual_score:
+        raise ValidationError(
+            {
+                "residual_likelihood": (
+                    f"{risk.code} was accepted at residual score {accepted.residual_score}; a higher score "
+                    "needs a new acceptance. Set the status to open or mitigating first."
+                )
+            }
+        )
     risk.next_review_on = next_review_date(risk.review_frequency)
     risk.full_clean()
     risk.save()
+    signed_change = accepted is not None and accepted.proposal_id and set(SIGNED_RISK_FIELDS) & changed
+    # What the approvers signed has changed: the engine invalidates the sign-off and
+    # RiskAcceptanceSignoff.on_closed returns the risk to open.
+    if signed_change and signoff_services.signoff_check_current(target=accepted.proposal) is not None:
+        risk.refresh_from_db(fields=["status", "accepted_until", "updated_at"])
     return risk
 
 
@@ -192,7 +216,11 @@ def risk_update(*, actor, risk: Risk, **fields) -> Risk:
 def risk_delete(*, actor, risk: Risk) -> None:
     """Delete a risk recorded by mistake. Its code stays issued; a risk with decisions is closed instead."""
     risk = _lock(risk)
-    if RiskReview.objects.filter(risk=risk).exists() or RiskAcceptance.objects.filter(risk=risk).exists():
+    if (
+        RiskReview.objects.filter(risk=risk).exists()
+        or RiskAcceptance.objects.filter(risk=risk).exists()
+        or RiskAcceptanceProposal.objects.filter(risk=risk).exists()
+    ):
         raise ValidationError(
             f"{risk.code} has recorded reviews or acceptances, which are never deleted: close the risk instead."
         )
@@ -223,17 +251,116 @@ def acceptance_needs_signoff(*, risk: Risk, register: RiskRegister) -> bool:
     return risk.residual > register.acceptance_threshold
 
 
+def _signoff_approvers() -> str:
+    return " and the ".join(Role(role).label for role in SIGNOFF_ROLES)
+
+
+def acceptance_signoff_problem(*, actor, project: Project) -> str | None:
+    """Why `actor` cannot open an acceptance sign-off on `project` that someone could complete, or None.
+
+    Every role in SIGNOFF_ROLES must be held by a member other than `actor`: the
+    engine never lets the requester decide their own request, so a role that only
+    the requester holds would leave its approval slot empty forever.
+    """
+    holders: dict[str, set[int]] = {role: set() for role in SIGNOFF_ROLES}
+    for role, user_id in Membership.objects.filter(project=project, role__in=SIGNOFF_ROLES).values_list(
+        "role", "user_id"
+    ):
+        holders[role].add(user_id)
+    for role, users in holders.items():
+        label = Role(role).label
+        if not users:
+            return (
+                f"No member of this project holds the role {label}, so nobody could sign this acceptance off: "
+                f"add a {label} to the project first."
+            )
+        if users == {actor.pk}:
+            return (
+                f"Separation of duties: you would request this sign-off, so you cannot approve it, and you are the "
+                f"only {label} of this project. Add another {label} to the project (they approve as {label}), "
+                "then submit the acceptance again."
+            )
+    return None
+
+
+def _current_acceptance(risk: Risk) -> RiskAcceptance | None:
+    return RiskAcceptance.objects.filter(risk=risk).order_by("-created_at", "-id").first()
+
+
+def _acceptance_record(
+    *, risk: Risk, accepted_by, expires_on: datetime.date, note: str, residual_score: int, threshold: int, proposal=None
+) -> RiskAcceptance:
+    """The acceptance write: the append-only row, then the risk's status and expiry. `risk` is locked."""
+    acceptance = RiskAcceptance(
+        risk=risk,
+        accepted_by=accepted_by,
+        expires_on=expires_on,
+        note=note,
+        residual_score=residual_score,
+        threshold=threshold,
+        proposal=proposal,
+    )
+    acceptance.full_clean()
+    acceptance.save()
+    risk.status = RiskStatus.ACCEPTED
+    risk.accepted_until = expires_on
+    risk.next_review_on = next_review_date(risk.review_frequency)
+    risk.save(update_fields=["status", "accepted_until", "next_review_on", "updated_at"])
+    return acceptance
+
+
+def _acceptance_signoff_request(
+    *, actor, risk: Risk, register: RiskRegister, expires_on: datetime.date, note: str, due_on: datetime.date
+) -> SignoffRequest:
+    problem = acceptance_signoff_problem(actor=actor, project=risk.project)
+    if problem:
+        raise ValidationError(problem)
+    proposal = RiskAcceptanceProposal(
+        risk=risk,
+        proposed_by=actor,
+        expires_on=expires_on,
+        note=note,
+        residual_score=risk.residual,
+        threshold=register.acceptance_threshold,
+    )
+    proposal.full_clean()
+    proposal.save()
+    try:
+        return signoff_services.signoff_request(
+            actor=actor, target=proposal, due_on=due_on, roles=list(SIGNOFF_ROLES), policy=Policy.ALL, note=note
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise
+        # The engine's own refusal, said in the register's terms (the proposal is rolled back with it).
+        raise ValidationError(
+            f"Accepting {risk.code} needs a sign-off by the {_signoff_approvers()}, and it could not be requested: "
+            f"{' '.join(error.messages)}"
+        ) from error
+
+
 @transaction.atomic
-def risk_accept(*, actor, risk: Risk, expires_on: datetime.date, note: str) -> RiskAcceptance:
+def risk_accept(
+    *,
+    actor,
+    risk: Risk,
+    expires_on: datetime.date,
+    note: str,
+    signoff_due_on: datetime.date | None = None,
+) -> RiskAcceptance | SignoffRequest:
     """Accept a risk's residual rating until `expires_on`.
 
-    At or below the project's acceptance threshold the acceptance takes effect
-    at once. Above it, the acceptance needs a sign-off by the Product Owner and
-    the Security / Compliance Officer; until the sign-off engine handles risk
-    acceptances, this raises a ValidationError that says so.
+    At or below the project's acceptance threshold the acceptance takes effect at
+    once and its RiskAcceptance is returned. Above it, a sign-off request by the
+    Product Owner and the Security / Compliance Officer (both must approve) is
+    opened on a RiskAcceptanceProposal and returned; the risk is accepted only when
+    the request is approved (RiskAcceptanceSignoff.on_closed). The request is due
+    on `signoff_due_on`, by default in SIGNOFF_DUE_DAYS days (or on the expiry
+    date, if that comes sooner).
     """
     risk = _lock(risk)
     register = risk_register_get(project=risk.project)
+    needs_signoff = acceptance_needs_signoff(risk=risk, register=register)
     today = timezone.localdate()
     errors = {}
     if not risk.is_live:
@@ -244,17 +371,22 @@ def risk_accept(*, actor, risk: Risk, expires_on: datetime.date, note: str) -> R
         errors["expires_on"] = "An acceptance expires on a future date."
     elif expires_on > today + datetime.timedelta(days=MAX_ACCEPTANCE_DAYS):
         errors["expires_on"] = f"An acceptance lasts at most {MAX_ACCEPTANCE_DAYS} days; accept it again when it ends."
+    elif needs_signoff and signoff_due_on is not None and not today <= signoff_due_on <= expires_on:
+        errors["signoff_due_on"] = "The sign-off is due between today and the acceptance's expiry date."
     if errors:
         raise ValidationError(errors)
-    if acceptance_needs_signoff(risk=risk, register=register):
-        approvers = " and the ".join(Role(role).label for role in SIGNOFF_ROLES)
+    pending = risk_acceptance_signoff_pending(risk=risk)
+    if pending is not None:
         raise ValidationError(
-            f"{risk.code}'s residual score {risk.residual} is above this project's acceptance threshold "
-            f"({register.acceptance_threshold}): accepting it needs a sign-off by the {approvers}. "
-            "Risk acceptance sign-offs are not available in the portal yet; reduce the residual risk or "
-            "record the sign-off outside the portal until they are."
+            f"An acceptance of {risk.code} is already awaiting sign-off (sign-off #{pending.pk}, due "
+            f"{pending.due_on:%-d %b %Y}): it must be decided, or withdrawn by {pending.requested_by}, first."
         )
-    acceptance = RiskAcceptance(
+    if needs_signoff:
+        due_on = signoff_due_on or min(today + datetime.timedelta(days=SIGNOFF_DUE_DAYS), expires_on)
+        return _acceptance_signoff_request(
+            actor=actor, risk=risk, register=register, expires_on=expires_on, note=note.strip(), due_on=due_on
+        )
+    return _acceptance_record(
         risk=risk,
         accepted_by=actor,
         expires_on=expires_on,
@@ -262,13 +394,74 @@ def risk_accept(*, actor, risk: Risk, expires_on: datetime.date, note: str) -> R
         residual_score=risk.residual,
         threshold=register.acceptance_threshold,
     )
-    acceptance.full_clean()
-    acceptance.save()
-    risk.status = RiskStatus.ACCEPTED
-    risk.accepted_until = expires_on
-    risk.next_review_on = next_review_date(risk.review_frequency)
-    risk.save(update_fields=["status", "accepted_until", "next_review_on", "updated_at"])
-    return acceptance
+
+
+class RiskAcceptanceSignoff(targets.TargetAdapter):
+    """How the sign-off engine sees an acceptance above the threshold (a RiskAcceptanceProposal)."""
+
+    model = RiskAcceptanceProposal
+    evidence_template = "risks/partials/acceptance_evidence.html"
+
+    def project(self, proposal):
+        return proposal.risk.project
+
+    def label(self, proposal) -> str:
+        risk = proposal.risk
+        return f"Risk acceptance: {risk.code} {risk.title}"[:200]
+
+    def snapshot(self, proposal) -> dict:
+        # Read from the database: the engine compares it with what was signed after a risk_update.
+        risk = Risk.objects.get(pk=proposal.risk_id)
+        return {
+            "risk": risk.code,
+            "residual_impact": risk.residual_impact,
+            "residual_likelihood": risk.residual_likelihood,
+            "residual_score": risk.residual,
+            "mitigation": risk.mitigation,
+            "accepted_until": proposal.expires_on.isoformat(),
+            "threshold": proposal.threshold,
+            "justification": proposal.note,
+        }
+
+    def url(self, proposal) -> str:
+        return proposal.risk.get_absolute_url()
+
+    def evidence(self, request) -> dict:
+        proposal = RiskAcceptanceProposal.objects.select_related("risk__project", "risk__owner", "proposed_by").get(
+            pk=request.target_id
+        )
+        return {"proposal": proposal, "risk": proposal.risk, "signed": request.snapshot}
+
+    def on_closed(self, request, state: str, *, note: str = "") -> None:
+        proposal = RiskAcceptanceProposal.objects.select_related("risk__project").get(pk=request.target_id)
+        risk = _lock(proposal.risk)
+        if state == RequestState.APPROVED:
+            if not risk.is_live:
+                raise ValidationError(
+                    f"{risk.code} was closed after the acceptance was submitted: it cannot be accepted."
+                )
+            if proposal.expires_on < timezone.localdate():
+                raise ValidationError(
+                    f"This acceptance was to end on {proposal.expires_on:%-d %b %Y}, which has passed: "
+                    "reject it and submit a new one."
+                )
+            _acceptance_record(
+                risk=risk,
+                accepted_by=proposal.proposed_by,
+                expires_on=proposal.expires_on,
+                note=proposal.note,
+                residual_score=proposal.residual_score,
+                threshold=proposal.threshold,
+                proposal=proposal,
+            )
+        elif state == RequestState.INVALIDATED:
+            current = _current_acceptance(risk)
+            if risk.status == RiskStatus.ACCEPTED and current is not None and current.proposal_id == proposal.pk:
+                risk.status = RiskStatus.OPEN
+                risk.accepted_until = None
+                risk.save(update_fields=["status", "accepted_until", "updated_at"])
+        # Rejected or withdrawn: the risk stays as it was; the reason is the request's closing event,
+        # which the risk's page shows.
 
 
 # --- Periodic work: expiry, escalation, notifications --------------------------------------

@@ -14,6 +14,8 @@ from django.views.generic import FormView, ListView, TemplateView
 from apps.core.forms import add_service_errors
 from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin
+from apps.projects.choices import Role
+from apps.signoffs.models import SignoffRequest
 
 from . import exports, selectors, services
 from .choices import Band
@@ -211,12 +213,16 @@ class RiskDetailView(RiskAccessMixin, BandLegendMixin, TemplateView):
     template_name = "risks/risk_detail.html"
 
     def get_context_data(self, **kwargs):
+        decisions = selectors.risk_decisions(risk=self.risk)
         return super().get_context_data(
             history=selectors.risk_history(risk=self.risk),
             register=selectors.risk_register_settings(project=self.project),
             can_manage=roles.MANAGE_RISKS in self.project_perms,
             can_govern=roles.GOVERN_RISKS in self.project_perms,
-            **selectors.risk_decisions(risk=self.risk),
+            pending_acceptance=next(
+                (p for p in decisions["acceptance_signoffs"] if p.signoff and p.signoff.is_open), None
+            ),
+            **decisions,
             **self.band_context(),
             **kwargs,
         )
@@ -254,7 +260,14 @@ class RiskUpdateView(RiskAccessMixin, FormView):
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"{risk.code} saved.")
+        if risk.status != form.cleaned_data["status"]:  # only a voided sign-off changes the status on its own
+            messages.warning(
+                self.request,
+                f"{risk.code} saved. The change touches what its acceptance sign-off approved, so that sign-off "
+                f"is invalidated and {risk.code} is {risk.get_status_display().lower()} again.",
+            )
+        else:
+            messages.success(self.request, f"{risk.code} saved.")
         return redirect(risk)
 
 
@@ -305,25 +318,54 @@ class RiskReviewView(RiskAccessMixin, View):
 
 
 class RiskAcceptView(RiskAccessMixin, BandLegendMixin, FormView):
+    """Accept a risk; above the project's threshold, submit the acceptance for sign-off instead."""
+
     template_name = "risks/risk_accept.html"
     form_class = RiskAcceptForm
     permission_required = {"GET": roles.GOVERN_RISKS, "POST": roles.GOVERN_RISKS}
 
+    @cached_property
+    def register(self):
+        return selectors.risk_register_settings(project=self.project)
+
+    @cached_property
+    def needs_signoff(self) -> bool:
+        return services.acceptance_needs_signoff(risk=self.risk, register=self.register)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "needs_signoff": self.needs_signoff}
+
     def get_context_data(self, **kwargs):
-        register = selectors.risk_register_settings(project=self.project)
+        pending = selectors.risk_acceptance_signoff_pending(risk=self.risk)
+        problem = (
+            services.acceptance_signoff_problem(actor=self.request.user, project=self.project)
+            if self.needs_signoff and pending is None
+            else None
+        )
         return super().get_context_data(
-            register=register,
-            needs_signoff=services.acceptance_needs_signoff(risk=self.risk, register=register),
+            register=self.register,
+            needs_signoff=self.needs_signoff,
+            pending_signoff=pending,
+            signoff_problem=problem,
+            signoff_roles=[Role(role).label for role in services.SIGNOFF_ROLES],
             **kwargs,
         )
 
     def form_valid(self, form):
         try:
-            acceptance = services.risk_accept(actor=self.request.user, risk=self.risk, **form.cleaned_data)
+            result = services.risk_accept(actor=self.request.user, risk=self.risk, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"{self.risk.code} accepted until {acceptance.expires_on:%-d %b %Y}.")
+        if isinstance(result, SignoffRequest):
+            messages.success(
+                self.request,
+                f"{self.risk.code}'s acceptance is submitted for sign-off by the Product Owner and the Security / "
+                f"Compliance Officer (due {result.due_on:%-d %b %Y}). It takes effect when both have approved; "
+                "as the requester, you cannot approve it yourself.",
+            )
+        else:
+            messages.success(self.request, f"{self.risk.code} accepted until {result.expires_on:%-d %b %Y}.")
         return redirect(self.risk)
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from apps.projects.choices import Role
 from apps.projects.models import Membership
 
-from . import targets
+from . import notifications, targets
 from .choices import CLOSED_STATES, EventKind, Policy, RequestState
 from .models import Approver, SignoffEvent, SignoffRequest
 
@@ -46,6 +46,7 @@ def _append(request: SignoffRequest, **event_fields) -> SignoffEvent:
         request.save(update_fields=["state", "closed_at", "updated_at"])
         if state in CLOSED_STATES:
             targets.adapter_for(request.target).on_closed(request, state, note=event.note)
+            notifications.notify_closed(request)
     return event
 
 
@@ -118,6 +119,7 @@ def signoff_request(
         slot.full_clean()
         slot.save()  # one by one, so that each slot is audited
     _append(request, kind=EventKind.REQUESTED, actor=actor, note=note, fingerprint=request.fingerprint)
+    notifications.notify_requested(request)
     return request
 
 

@@ -32,7 +32,7 @@ class TargetAdapter:
     def url(self, target) -> str:
         return target.get_absolute_url()
 
-    def evidence(self, request) -> dict:
+    def evidence(self, request):
         """Context for `evidence_template`: what approvers see next to their decision."""
         return {"rows": snapshot_rows(request.snapshot)}
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.projects",
     "apps.signoffs",
+    "apps.gates",
     "apps.checklists",
     "apps.deliverables",
     "apps.risks",
@@ -128,6 +129,8 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ML Governance Portal <portal@localhost>")
+# Absolute links in e-mails (e.g. https://governance.example.com).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Permissions -----------------------------------------------------------
 GUARDIAN_RAISE_403 = False
@@ -226,6 +229,19 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # Every 30 minutes: approved gates whose checklist items, deliverables or stage data changed
+    # since their sign-off are invalidated and reopened, visibly.
+    "invalidate-changed-gates": {
+        "task": "apps.gates.tasks.invalidate_changed_gates",
+        "schedule": crontab(minute="*/30"),
+        "options": {"expires": 60 * 25},
+    },
+    # Every day at 08:00: remind approvers of overdue sign-offs (once per request, person and day).
+    "remind-overdue-signoffs-daily": {
+        "task": "apps.signoffs.tasks.remind_overdue_signoffs",
+        "schedule": crontab(hour=8, minute=0),
+        "options": {"expires": 60 * 60 * 12},
+    },
     # Every night at 02:30: re-verify the whole audit hash chain and alert on a break.
     "verify-audit-chain-nightly": {
         "task": "apps.audit.tasks.verify_audit_chain",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.audit.models import AuditEntry
 from apps.risks import selectors, services
 from apps.risks.choices import NotificationKind, ReviewFrequency, RiskStatus
-from apps.risks.models import Risk, RiskAcceptance, RiskNotification
+from apps.risks.models import Risk, RiskNotification
 from apps.risks.tasks import expire_risk_acceptances
 from tests.factories import ProjectFactory, UserFactory
 
@@ -98,19 +98,6 @@ def test_acceptance_at_or_below_the_threshold_takes_effect_with_its_expiry(make_
     risk.refresh_from_db()
     assert risk.status == RiskStatus.ACCEPTED and risk.accepted_until == expires
     assert (acceptance.residual_score, acceptance.threshold, acceptance.accepted_by) == (4, 4, team["compliance"])
-
-
-def test_acceptance_above_the_threshold_needs_a_signoff_by_product_owner_and_compliance(make_risk, team, project):
-    risk = make_risk(impact=4, likelihood=3, residual_impact=3, residual_likelihood=2)  # residual 6
-    services.risk_register_update(actor=team["owner"], project=project, acceptance_threshold=5)
-    with pytest.raises(ValidationError) as error:
-        services.risk_accept(
-            actor=team["owner"], risk=risk, expires_on=timezone.localdate() + datetime.timedelta(days=30), note="OK"
-        )
-    message = " ".join(error.value.messages)
-    assert "above this project's acceptance threshold (5)" in message
-    assert "sign-off by the Product Owner and the Security / Compliance Officer" in message
-    assert Risk.objects.get(pk=risk.pk).status == RiskStatus.OPEN and not RiskAcceptance.objects.exists()
 
 
 @pytest.mark.parametrize("days", [0, -3, 366])

@@ -161,15 +161,6 @@ def test_risk_page_shows_its_full_history_from_the_audit_trail(client, project, 
     assert "Schema diff alerts" in response.content.decode()
 
 
-def test_accept_page_says_when_a_signoff_is_needed(client, project, team, make_risk):
-    make_risk(impact=4, likelihood=3)  # residual 12 > threshold 4
-    client.force_login(team["owner"])
-    page = client.get(f"/projects/{project.slug}/risks/R-001/accept/").content.decode()
-    assert "This acceptance needs a sign-off" in page
-    response = client.post(f"/projects/{project.slug}/risks/R-001/accept/", {"expires_on": future(), "note": "ok"})
-    assert "sign-off by the Product Owner and the Security / Compliance Officer" in response.content.decode()
-
-
 def test_governing_roles_set_the_acceptance_threshold(client, project, team):
     client.force_login(team["compliance"])
     response = client.post(f"/projects/{project.slug}/risks/settings/", {"acceptance_threshold": 8})
@@ -220,17 +211,6 @@ def test_api_creates_reviews_and_accepts_risks(api_client, project, team):
     accepted = api_client.post(f"{base}R-001/accept/", {"expires_on": future(60), "note": "Within appetite"})
     assert accepted.status_code == 201 and accepted.json()["residual_score"] == 3
     assert api_client.get(f"{base}R-001/").json()["status"] == "accepted"
-
-
-def test_api_refuses_acceptance_above_the_threshold_with_the_signoff_message(api_client, project, team, make_risk):
-    make_risk()
-    api_client.force_authenticate(team["owner"])
-    response = api_client.post(
-        f"/api/v1/projects/{project.slug}/risks/R-001/accept/", {"expires_on": future(), "note": "please"}
-    )
-    assert response.status_code == 400
-    error = response.json()["error"]
-    assert error["code"] == "invalid" and "needs a sign-off by the Product Owner" in error["message"]
 
 
 def test_openapi_schema_lists_the_risk_endpoints(client):

@@ -5,7 +5,7 @@ from apps.accounts.api.serializers import UserSummarySerializer
 
 from ..choices import Band, RiskStatus
 from ..models import Risk, RiskAcceptance, RiskReview
-from ..services import MAX_ACCEPTANCE_DAYS, RISK_EDITABLE_FIELDS
+from ..services import MAX_ACCEPTANCE_DAYS, RISK_EDITABLE_FIELDS, SIGNOFF_DUE_DAYS
 
 
 class RiskSerializer(serializers.ModelSerializer):
@@ -74,18 +74,55 @@ class RiskReviewSerializer(serializers.ModelSerializer):
 
 
 class RiskAcceptanceSerializer(serializers.ModelSerializer):
-    """Accept the risk's residual rating until `expires_on`. Above the project's threshold this answers 400
-    (acceptance needs a sign-off by the Product Owner and the Security / Compliance Officer)."""
+    """Accept the risk's residual rating until `expires_on`. At or below the project's threshold the acceptance
+    takes effect (201); above it, a sign-off by the Product Owner and the Security / Compliance Officer is
+    requested instead (202, see RiskAcceptanceSignoffSerializer)."""
 
     accepted_by = UserSummarySerializer(read_only=True)
     accepted_at = serializers.DateTimeField(source="created_at", read_only=True)
     expires_on = serializers.DateField(help_text=f"A future date, at most {MAX_ACCEPTANCE_DAYS} days ahead.")
     note = serializers.CharField(help_text="Why the residual risk is acceptable.")
+    signoff_due_on = serializers.DateField(
+        write_only=True,
+        required=False,
+        help_text=f"Above the threshold only: when the sign-off is due (default: in {SIGNOFF_DUE_DAYS} days, "
+        "or on the expiry date if sooner).",
+    )
 
     class Meta:
         model = RiskAcceptance
-        fields = ["id", "accepted_by", "accepted_at", "expires_on", "note", "residual_score", "threshold"]
+        fields = [
+            "id",
+            "accepted_by",
+            "accepted_at",
+            "expires_on",
+            "note",
+            "signoff_due_on",
+            "residual_score",
+            "threshold",
+        ]
         read_only_fields = ["id", "residual_score", "threshold"]
+
+
+class RiskAcceptanceSignoffSerializer(serializers.Serializer):
+    """An acceptance above the threshold, submitted for sign-off: approvers decide on the request's page or
+    through `/api/v1/projects/{slug}/signoffs/{id}/decide/`; the risk is accepted when both have approved."""
+
+    signoff_request = serializers.IntegerField(source="pk", help_text="The sign-off request's id.")
+    state = serializers.CharField()
+    due_on = serializers.DateField()
+    approvers = serializers.SerializerMethodField()
+    url = serializers.CharField(source="get_absolute_url", help_text="The request's page.")
+    message = serializers.SerializerMethodField()
+
+    def get_approvers(self, signoff) -> list[str]:
+        return [str(slot) for slot in signoff.approvers.all()]
+
+    def get_message(self, signoff) -> str:
+        return (
+            "Submitted for sign-off: the risk is accepted when every approver has approved. "
+            "The requester cannot approve it."
+        )
 
 
 class RiskImportSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from apps.projects import roles
 from apps.projects.access import ProjectPermission, ProjectScopedAPIMixin
+from apps.signoffs.models import SignoffRequest
 
 from .. import exports, selectors, services
 from ..filters import RiskFilter, describe_filters
@@ -19,6 +20,7 @@ from ..importing import risk_import
 from ..models import Risk, RiskReview
 from .serializers import (
     RiskAcceptanceSerializer,
+    RiskAcceptanceSignoffSerializer,
     RiskImportResultSerializer,
     RiskImportSerializer,
     RiskReviewSerializer,
@@ -102,16 +104,25 @@ class RiskViewSet(ProjectScopedAPIMixin, viewsets.ModelViewSet):
 
     @extend_schema(
         request=RiskAcceptanceSerializer,
-        responses={201: RiskAcceptanceSerializer},
-        summary="Accept the risk until a date (at or below the project's acceptance threshold)",
+        responses={
+            201: RiskAcceptanceSerializer,
+            202: OpenApiResponse(
+                RiskAcceptanceSignoffSerializer,
+                description="Above the project's acceptance threshold: a sign-off request was opened; "
+                "the risk is not accepted until it is approved",
+            ),
+        },
+        summary="Accept the risk until a date; above the project's threshold, request a sign-off",
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def accept(self, request, *args, **kwargs):
         risk = self.get_object()
         serializer = RiskAcceptanceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        acceptance = services.risk_accept(actor=request.user, risk=risk, **serializer.validated_data)
-        return Response(RiskAcceptanceSerializer(acceptance).data, status=status.HTTP_201_CREATED)
+        result = services.risk_accept(actor=request.user, risk=risk, **serializer.validated_data)
+        if isinstance(result, SignoffRequest):
+            return Response(RiskAcceptanceSignoffSerializer(result).data, status=status.HTTP_202_ACCEPTED)
+        return Response(RiskAcceptanceSerializer(result).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request={"multipart/form-data": RiskImportSerializer},

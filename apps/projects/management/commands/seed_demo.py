@@ -54,6 +54,7 @@ class Command(BaseCommand):
                     for role in roles:
                         if not Membership.objects.filter(project=project, user=people[username], role=role).exists():
                             services.membership_add(actor=owner, project=project, user=people[username], role=role)
+        services.project_permissions_resync()  # grants follow roles.py even for demo members added long ago
 
         # Checklist templates and the deliverables registry, applied to the demo projects with a few answers.
         self.stdout.write(f"Checklist templates: {templates_load_library().summary()}")

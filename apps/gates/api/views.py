@@ -1,0 +1,99 @@
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from apps.projects import roles
+from apps.projects.access import ProjectPermission, ProjectScopedAPIMixin
+from apps.projects.choices import Stage
+from apps.signoffs.api.serializers import SignoffRequestSerializer
+
+from .. import selectors, services
+from ..criteria import gate_evidence
+from ..models import Gate
+from .serializers import (
+    CriteriaSerializer,
+    GateSerializer,
+    GoNoGoDecisionSerializer,
+    ReopenSerializer,
+    SubmitSerializer,
+)
+
+
+@extend_schema(tags=["stage gates"])
+class GateViewSet(ProjectScopedAPIMixin, viewsets.GenericViewSet):
+    """The project's eight stage gates with computed exit criteria and history.
+
+    Approvers decide through /api/v1/projects/{slug}/signoffs/{id}/decide/.
+    """
+
+    queryset = Gate.objects.none()
+    serializer_class = GateSerializer
+    permission_classes = [IsAuthenticated, ProjectPermission]
+    lookup_field = "stage"
+    project_permission_required = {
+        "GET": roles.VIEW,
+        "HEAD": roles.VIEW,
+        "OPTIONS": roles.VIEW,
+        "POST": roles.MANAGE_GATES,
+    }
+
+    def get_serializer_context(self):
+        computed = {}  # one computation per gate and request: several fields read it
+
+        def evidence(gate):
+            if gate.stage not in computed:
+                computed[gate.stage] = gate_evidence(gate)
+            return computed[gate.stage]
+
+        return {
+            **super().get_serializer_context(),
+            "evidence": evidence,
+            "history": lambda gate: selectors.gate_history(gate=gate),
+        }
+
+    def _gate(self, stage):
+        if stage not in Stage.values:
+            raise Http404
+        return selectors.gate_for(project=self.parent_project, stage=stage)
+
+    def list(self, request, project_slug=None):
+        gates = [step.gate for step in selectors.gate_timeline(project=self.parent_project)]
+        return Response(self.get_serializer(gates, many=True).data)
+
+    def retrieve(self, request, project_slug=None, stage=None):
+        return Response(self.get_serializer(self._gate(stage)).data)
+
+    @extend_schema(request=SubmitSerializer, responses=SignoffRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, project_slug=None, stage=None):
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        signoff = services.gate_submit(actor=request.user, gate=self._gate(stage), **data.validated_data)
+        return Response(SignoffRequestSerializer(signoff).data, status=201)
+
+    @extend_schema(request=GoNoGoDecisionSerializer, responses=GateSerializer)
+    @action(detail=True, methods=["post"])
+    def decision(self, request, project_slug=None, stage=None):
+        data = GoNoGoDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        gate = services.gate_record_decision(actor=request.user, gate=self._gate(stage), **data.validated_data)
+        return Response(self.get_serializer(gate).data)
+
+    @extend_schema(request=CriteriaSerializer, responses=GateSerializer)
+    @action(detail=True, methods=["post"])
+    def criteria(self, request, project_slug=None, stage=None):
+        data = CriteriaSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        gate = services.gate_update_criteria(actor=request.user, gate=self._gate(stage), **data.validated_data)
+        return Response(self.get_serializer(gate).data)
+
+    @extend_schema(request=ReopenSerializer, responses=GateSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, project_slug=None, stage=None):
+        data = ReopenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        gate = services.gate_reopen(actor=request.user, gate=self._gate(stage), **data.validated_data)
+        return Response(self.get_serializer(gate).data)

@@ -1,0 +1,77 @@
+"""Reads of stage gates: the lifecycle timeline and one gate with its history."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from apps.projects.choices import Role, Stage
+from apps.projects.models import Membership, Project
+from apps.signoffs.models import SignoffRequest
+
+from .choices import STAGE_APPROVERS, GateState
+from .models import Gate, GateEvent
+
+
+@dataclass
+class TimelineStep:
+    number: int
+    stage: str
+    label: str
+    gate: Gate
+    approvers: list[tuple[str, list[str]]]  # (role label, names of the members holding it)
+    signoff: SignoffRequest | None
+
+    current: bool = False
+    passed_unrecorded: bool = False  # an earlier stage left before gates were tracked
+
+    @property
+    def state(self) -> str:
+        return self.gate.state
+
+    @property
+    def state_label(self) -> str:
+        if self.passed_unrecorded:
+            return "Passed — no sign-off on record"
+        return GateState(self.gate.state).label
+
+
+def gate_for(*, project: Project, stage: str) -> Gate:
+    """The stored gate, or an unsaved one in its initial state (gates are stored on first action)."""
+    return Gate.objects.filter(project=project, stage=stage).first() or _unsaved_gate(project, stage)
+
+
+def gate_timeline(*, project: Project) -> list[TimelineStep]:
+    """The eight gates in order with their state, approvers and latest sign-off (four queries)."""
+    gates = {gate.stage: gate for gate in Gate.objects.filter(project=project)}
+    holders: dict[str, list[str]] = defaultdict(list)
+    for membership in Membership.objects.filter(project=project).select_related("user"):
+        holders[membership.role].append(membership.user.display_name)
+    latest: dict[int, SignoffRequest] = {}
+    for request in SignoffRequest.objects.filter(target_type__model="gate", project=project).order_by("id"):
+        latest[request.target_id] = request
+    steps = []
+    for index, (stage, label) in enumerate(Stage.choices):
+        gate = gates.get(stage) or _unsaved_gate(project, stage)
+        steps.append(
+            TimelineStep(
+                number=index + 1,
+                stage=stage,
+                label=label,
+                gate=gate,
+                approvers=[(Role(role).label, holders.get(role, [])) for role in STAGE_APPROVERS[stage]],
+                signoff=latest.get(gate.pk) if gate.pk else None,
+                current=stage == project.current_stage,
+                passed_unrecorded=gate.pk is None and index < project.stage_index,
+            )
+        )
+    return steps
+
+
+def _unsaved_gate(project: Project, stage: str) -> Gate:
+    initial = GateState.IN_PROGRESS if stage == project.current_stage else GateState.NOT_STARTED
+    return Gate(project=project, stage=stage, state=initial)
+
+
+def gate_history(*, gate: Gate) -> list[GateEvent]:
+    if gate.pk is None:
+        return []
+    return list(gate.events.select_related("actor", "signoff").order_by("id"))

@@ -1,0 +1,164 @@
+"""Stage-gate workflow: submit for sign-off, record the feasibility decision, reopen; the
+sign-off engine calls back through GateAdapter when a request closes."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from apps.projects import services as project_services
+from apps.projects.choices import ProjectStatus, Stage
+from apps.projects.models import STAGE_ORDER, Project
+from apps.signoffs import services as signoff_services
+from apps.signoffs import targets
+from apps.signoffs.choices import Policy, RequestState
+from apps.signoffs.models import SignoffRequest
+
+from .choices import STAGE_APPROVERS, GateEventKind, GateState, GoNoGo
+from .criteria import gate_evidence
+from .models import Gate, GateEvent
+
+DEFAULT_SIGNOFF_DAYS = 7
+
+
+def _stored_gate(project: Project, stage: str) -> Gate:
+    """The gate row, created in its initial state on the first action taken on it."""
+    initial = GateState.IN_PROGRESS if stage == project.current_stage else GateState.NOT_STARTED
+    gate, _ = Gate.objects.get_or_create(project=project, stage=stage, defaults={"state": initial})
+    return Gate.objects.select_for_update().select_related("project").get(pk=gate.pk)
+
+
+def _event(gate: Gate, kind: str, *, actor=None, note: str = "", signoff=None) -> GateEvent:
+    return GateEvent.objects.create(project=gate.project, gate=gate, kind=kind, actor=actor, note=note, signoff=signoff)
+
+
+def _set_state(gate: Gate, state: str) -> None:
+    gate.state = state
+    gate.approved_at = timezone.now() if state == GateState.APPROVED else gate.approved_at
+    gate.save(update_fields=["state", "approved_at", "updated_at"])
+
+
+@transaction.atomic
+def gate_update_criteria(*, actor, gate: Gate, go_no_go_criteria: str) -> Gate:
+    """Scoping: write the Go / No-Go criteria the feasibility study will be judged against."""
+    gate = _stored_gate(gate.project, gate.stage)
+    if gate.stage != Stage.SCOPING:
+        raise ValidationError("Go / No-Go criteria are written at Scoping.")
+    if gate.state == GateState.AWAITING_SIGNOFF:
+        raise ValidationError("The gate is awaiting sign-off: withdraw or wait for the decision before editing.")
+    gate.go_no_go_criteria = go_no_go_criteria.strip()
+    gate.full_clean()
+    gate.save()
+    return gate
+
+
+@transaction.atomic
+def gate_record_decision(*, actor, gate: Gate, decision: str, rationale: str) -> Gate:
+    """Feasibility: an explicit Go or No-Go with its rationale. No-Go puts the project on hold."""
+    gate = _stored_gate(gate.project, gate.stage)
+    if gate.stage != Stage.FEASIBILITY:
+        raise ValidationError("The Go / No-Go decision belongs to the Feasibility gate.")
+    if not rationale.strip():
+        raise ValidationError({"decision_rationale": "Give the rationale of the decision."})
+    if gate.state in (GateState.AWAITING_SIGNOFF, GateState.APPROVED):
+        raise ValidationError("Reopen the gate before changing its decision.")
+    gate.decision, gate.decision_rationale = GoNoGo(decision), rationale.strip()
+    gate.full_clean()
+    gate.save()
+    _event(gate, GateEventKind.DECISION, actor=actor, note=f"{gate.get_decision_display()}: {gate.decision_rationale}")
+    if gate.decision == GoNoGo.NO_GO and gate.project.status != ProjectStatus.ON_HOLD:
+        project_services.project_update(actor=actor, project=gate.project, status=ProjectStatus.ON_HOLD)
+    return gate
+
+
+@transaction.atomic
+def gate_submit(*, actor, gate: Gate, due_on: datetime.date | None = None, note: str = "") -> SignoffRequest:
+    """Ask the stage's approvers to sign the gate off; refused while an exit criterion is unmet."""
+    gate = _stored_gate(gate.project, gate.stage)
+    if gate.state in (GateState.AWAITING_SIGNOFF, GateState.APPROVED):
+        raise ValidationError(f"The gate is {gate.get_state_display().lower()}; it cannot be submitted again.")
+    evidence = gate_evidence(gate)
+    unmet = [criterion.label for criterion in evidence.criteria if criterion.blocking]
+    if unmet:
+        raise ValidationError(f"Exit criteria not met: {'; '.join(unmet)}.")
+    request = signoff_services.signoff_request(
+        actor=actor,
+        target=gate,
+        due_on=due_on or timezone.localdate() + datetime.timedelta(days=DEFAULT_SIGNOFF_DAYS),
+        roles=STAGE_APPROVERS[gate.stage],
+        policy=Policy.ALL,
+        note=note,
+    )
+    _set_state(gate, GateState.AWAITING_SIGNOFF)
+    _event(gate, GateEventKind.SUBMITTED, actor=actor, note=note, signoff=request)
+    return request
+
+
+@transaction.atomic
+def gate_reopen(*, actor, gate: Gate, reason: str) -> Gate:
+    """ML work is iterative: reopen an approved gate, with a reason; its history is kept."""
+    gate = _stored_gate(gate.project, gate.stage)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the gate is reopened."})
+    if gate.state != GateState.APPROVED:
+        raise ValidationError("Only an approved gate can be reopened (withdraw a pending submission instead).")
+    _set_state(gate, GateState.REOPENED)
+    _event(gate, GateEventKind.REOPENED, actor=actor, note=reason.strip())
+    return gate
+
+
+def current_signoff(gate: Gate) -> SignoffRequest | None:
+    return SignoffRequest.objects.filter(target_type__model="gate", target_id=gate.pk).order_by("-id").first()
+
+
+def gates_check_current(*, project: Project) -> list[Gate]:
+    """Invalidate approved gates whose signed content has changed since; they reopen visibly."""
+    invalidated = []
+    for gate in Gate.objects.filter(project=project, state=GateState.APPROVED):
+        if signoff_services.signoff_check_current(target=gate) is not None:
+            invalidated.append(gate)
+    return invalidated
+
+
+class GateAdapter(targets.TargetAdapter):
+    """How the sign-off engine sees a gate."""
+
+    model = Gate
+    evidence_template = "gates/partials/evidence.html"
+
+    def label(self, gate) -> str:
+        return f"{gate.get_stage_display()} gate — {gate.project.name}"
+
+    def snapshot(self, gate) -> dict:
+        return gate_evidence(gate).snapshot(gate)
+
+    def evidence(self, request):
+        return gate_evidence(request.target)
+
+    def on_closed(self, request, state, *, note=""):
+        gate = Gate.objects.select_for_update().select_related("project").get(pk=request.target_id)
+        if state == RequestState.APPROVED:
+            _set_state(gate, GateState.APPROVED)
+            _event(gate, GateEventKind.APPROVED, note=note, signoff=request)
+            _advance_project(gate, actor=request.requested_by)
+        elif state == RequestState.REJECTED:
+            _set_state(gate, GateState.IN_PROGRESS)
+            _event(gate, GateEventKind.REJECTED, note=f"Rejected: {note}", signoff=request)
+        elif state == RequestState.INVALIDATED:
+            _set_state(gate, GateState.REOPENED)
+            _event(gate, GateEventKind.INVALIDATED, note=note, signoff=request)
+        elif gate.state == GateState.AWAITING_SIGNOFF:  # withdrawn by the requester
+            _set_state(gate, GateState.IN_PROGRESS)
+            _event(gate, GateEventKind.WITHDRAWN, actor=request.requested_by, note=note, signoff=request)
+
+
+def _advance_project(gate: Gate, *, actor) -> None:
+    """An approved gate of the current stage moves the project to the next stage."""
+    project = gate.project
+    index = STAGE_ORDER.index(gate.stage)
+    if project.current_stage == gate.stage and index + 1 < len(STAGE_ORDER):
+        next_stage = STAGE_ORDER[index + 1]
+        project_services.project_update(actor=actor, project=project, current_stage=next_stage)
+        for upcoming in Gate.objects.filter(project=project, stage=next_stage, state=GateState.NOT_STARTED):
+            _set_state(upcoming, GateState.IN_PROGRESS)
