@@ -100,7 +100,7 @@ DEMO_RISKS = {
             (4, 2),
             "kai.mlops",
             "Ticket text passed as quoted data, never as instructions; red-team suite in CI.",
-            {"overdue_days": 3},
+            {"overdue_days": 3, "propose": ("kai.mlops", 90)},
         ),
         (
             "Ticket transcripts with personal data sent to an external model provider",
@@ -220,6 +220,14 @@ def _seed_project(*, project: Project, specs, people: dict) -> int:
                 risk=risk,
                 expires_on=timezone.localdate() + datetime.timedelta(days=extra["accept"]),
                 note="Residual risk within appetite: the offer cap limits the loss per customer.",
+            )
+        if "propose" in extra:  # a proposal above the threshold: waits in the PO's and the CO's sign-offs
+            proposer, days = extra["propose"]
+            services.risk_accept(
+                actor=people[proposer],
+                risk=risk,
+                expires_on=timezone.localdate() + datetime.timedelta(days=days),
+                note="Red-team suite passes; the remaining injection paths need an attacker inside the ticket flow.",
             )
         if "overdue_days" in extra:
             _backdate([risk], days=extra["overdue_days"])

@@ -24,6 +24,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.core.permissions import has_object_perm
+from apps.projects import roles
 from apps.projects.choices import Role
 from apps.projects.models import Membership, Project
 from apps.signoffs import services as signoff_services
@@ -246,9 +248,12 @@ def risk_review(*, actor, risk: Risk, note: str = "") -> RiskReview:
     return review
 
 
-def acceptance_needs_signoff(*, risk: Risk, register: RiskRegister) -> bool:
-    """Above the project's threshold one person cannot accept a risk alone."""
-    return risk.residual > register.acceptance_threshold
+def acceptance_needs_signoff(*, risk: Risk, register: RiskRegister, actor) -> bool:
+    """Above the project's threshold one person cannot accept a risk alone; and only the governing
+    roles (Product Owner, Security / Compliance Officer) accept directly within it: anyone else who
+    works the register proposes the acceptance for their sign-off."""
+    governs = has_object_perm(actor, f"projects.{roles.GOVERN_RISKS}", risk.project)
+    return risk.residual > register.acceptance_threshold or not governs
 
 
 def _signoff_approvers() -> str:
@@ -360,7 +365,7 @@ def risk_accept(
     """
     risk = _lock(risk)
     register = risk_register_get(project=risk.project)
-    needs_signoff = acceptance_needs_signoff(risk=risk, register=register)
+    needs_signoff = acceptance_needs_signoff(risk=risk, register=register, actor=actor)
     today = timezone.localdate()
     errors = {}
     if not risk.is_live:

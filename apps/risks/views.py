@@ -322,7 +322,8 @@ class RiskAcceptView(RiskAccessMixin, BandLegendMixin, FormView):
 
     template_name = "risks/risk_accept.html"
     form_class = RiskAcceptForm
-    permission_required = {"GET": roles.GOVERN_RISKS, "POST": roles.GOVERN_RISKS}
+    # Anyone who works the register may propose; services decide whether a sign-off is needed.
+    permission_required = {"GET": roles.MANAGE_RISKS, "POST": roles.MANAGE_RISKS}
 
     @cached_property
     def register(self):
@@ -330,7 +331,7 @@ class RiskAcceptView(RiskAccessMixin, BandLegendMixin, FormView):
 
     @cached_property
     def needs_signoff(self) -> bool:
-        return services.acceptance_needs_signoff(risk=self.risk, register=self.register)
+        return services.acceptance_needs_signoff(risk=self.risk, register=self.register, actor=self.request.user)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "needs_signoff": self.needs_signoff}

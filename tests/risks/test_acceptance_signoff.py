@@ -309,3 +309,13 @@ def test_api_surfaces_why_a_signoff_cannot_be_requested(api_client, project, hig
     )
     assert response.status_code == 400
     assert "Separation of duties" in response.json()["error"]["message"]
+
+
+def test_approvers_see_the_risk_and_what_they_sign_next_to_their_decision(client, high_risk, team, approvers):
+    request = submit(high_risk, team["compliance"], note="Offer cap limits the loss")
+    client.force_login(approvers["product_owner"])
+    page = client.get(request.get_absolute_url()).content.decode()
+    evidence = page[page.index("What is being signed") : page.index("History")]
+    assert high_risk.code in evidence and high_risk.title in evidence
+    assert "Schema alerts" in evidence and "Offer cap limits the loss" in evidence
+    assert "impact 4 × likelihood 3" in evidence and "above this project" in evidence

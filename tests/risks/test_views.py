@@ -12,6 +12,9 @@ from apps.projects.choices import Role
 from apps.risks import services
 from apps.risks.choices import Category, RiskStatus
 from apps.risks.models import Risk, RiskRegister, RiskReview
+from apps.signoffs import services as signoff_services
+from apps.signoffs.choices import RequestState
+from apps.signoffs.models import SignoffRequest
 from tests.factories import ProjectFactory, UserFactory, add_member
 
 
@@ -94,18 +97,25 @@ def test_sponsor_reads_the_register_but_cannot_record_risks(client, project, tea
     assert client.post(f"/projects/{project.slug}/risks/new/", FORM).status_code == 403
 
 
-def test_team_members_record_and_review_but_only_governing_roles_accept_and_delete(client, project, team, make_risk):
+def test_team_members_record_review_and_propose_but_only_governing_roles_accept_and_delete(
+    client, project, team, make_risk
+):
     make_risk(residual_impact=1, residual_likelihood=1)
     base = f"/projects/{project.slug}/risks/"
     client.force_login(team["scientist"])
     response = client.post(f"{base}new/", {**FORM, "owner": team["mlops"].pk})
     assert response.status_code == 302 and response["Location"] == f"{base}R-002/"
     assert client.post(f"{base}R-001/review/").status_code == 302
-    assert client.post(f"{base}R-001/accept/", {"expires_on": future(), "note": "x"}).status_code == 403
+    proposed = client.post(f"{base}R-001/accept/", {"expires_on": future(), "note": "Owner thinks it is fine"})
+    assert proposed.status_code == 302
+    assert Risk.objects.get(number=1).status != RiskStatus.ACCEPTED  # a proposal, awaiting PO and CO sign-off
+    assert SignoffRequest.objects.filter(state=RequestState.OPEN).count() == 1
     assert client.post(f"{base}R-002/delete/").status_code == 403
-    client.force_login(team["compliance"])
-    assert client.post(f"{base}R-001/accept/", {"expires_on": future(), "note": "Low, cheap"}).status_code == 302
+    signoff = SignoffRequest.objects.get()
+    for approver in (team["owner"], team["compliance"]):
+        signoff_services.signoff_decide(actor=approver, request=signoff, approve=True)
     assert Risk.objects.get(number=1).status == RiskStatus.ACCEPTED
+    client.force_login(team["compliance"])
     assert client.post(f"{base}R-002/delete/").status_code == 302
     assert list(Risk.objects.values_list("number", flat=True)) == [1]
 

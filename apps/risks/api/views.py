@@ -36,7 +36,7 @@ WRITE_PERMISSIONS = {
     "reviews": roles.MANAGE_RISKS,
     "import_register": roles.MANAGE_RISKS,
     "destroy": roles.GOVERN_RISKS,
-    "accept": roles.GOVERN_RISKS,
+    "accept": roles.MANAGE_RISKS,  # within the threshold only governing roles accept directly
 }
 
 
