@@ -66,34 +66,31 @@ class GateViewSet(ProjectScopedAPIMixin, viewsets.GenericViewSet):
     def retrieve(self, request, project_slug=None, stage=None):
         return Response(self.get_serializer(self._gate(stage)).data)
 
+    def _run(self, serializer_class, service, stage):
+        """Validate the body, call the gate service, answer with the resulting object."""
+        data = serializer_class(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        return service(actor=self.request.user, gate=self._gate(stage), **data.validated_data)
+
     @extend_schema(request=SubmitSerializer, responses=SignoffRequestSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, project_slug=None, stage=None):
-        data = SubmitSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        signoff = services.gate_submit(actor=request.user, gate=self._gate(stage), **data.validated_data)
+        signoff = self._run(SubmitSerializer, services.gate_submit, stage)
         return Response(SignoffRequestSerializer(signoff).data, status=201)
 
     @extend_schema(request=GoNoGoDecisionSerializer, responses=GateSerializer)
     @action(detail=True, methods=["post"])
     def decision(self, request, project_slug=None, stage=None):
-        data = GoNoGoDecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        gate = services.gate_record_decision(actor=request.user, gate=self._gate(stage), **data.validated_data)
-        return Response(self.get_serializer(gate).data)
+        return Response(
+            self.get_serializer(self._run(GoNoGoDecisionSerializer, services.gate_record_decision, stage)).data
+        )
 
     @extend_schema(request=CriteriaSerializer, responses=GateSerializer)
     @action(detail=True, methods=["post"])
     def criteria(self, request, project_slug=None, stage=None):
-        data = CriteriaSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        gate = services.gate_update_criteria(actor=request.user, gate=self._gate(stage), **data.validated_data)
-        return Response(self.get_serializer(gate).data)
+        return Response(self.get_serializer(self._run(CriteriaSerializer, services.gate_update_criteria, stage)).data)
 
     @extend_schema(request=ReopenSerializer, responses=GateSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, project_slug=None, stage=None):
-        data = ReopenSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        gate = services.gate_reopen(actor=request.user, gate=self._gate(stage), **data.validated_data)
-        return Response(self.get_serializer(gate).data)
+        return Response(self.get_serializer(self._run(ReopenSerializer, services.gate_reopen, stage)).data)
