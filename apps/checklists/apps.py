@@ -7,13 +7,9 @@ class ChecklistsConfig(AppConfig):
     verbose_name = "Checklists"
 
     def ready(self):
-        from django.db.models.signals import post_save
-
         from apps.audit.registry import audit_model
-        from apps.projects.models import Project
 
         from . import models
-        from .services import project_created_apply_defaults
 
         audit_model(models.ChecklistTemplate)
         audit_model(models.TemplateVersion, exclude=("document",))
@@ -24,6 +20,3 @@ class ChecklistsConfig(AppConfig):
         audit_model(models.Evidence)
         audit_model(models.ItemComment)
         audit_model(models.ItemReview)
-        post_save.connect(
-            project_created_apply_defaults, sender=Project, dispatch_uid="checklists-project-defaults", weak=False
-        )

@@ -464,16 +464,6 @@ def item_comment_add(*, actor, checklist: ProjectChecklist, item: TemplateItem, 
     return comment
 
 
-def project_created_apply_defaults(sender, instance: Project, created: bool, raw: bool = False, **kwargs) -> None:
-    """post_save of Project: a new project starts with the default checklists of its use case.
-
-    Runs inside project_create's transaction, with the creator as actor; a
-    portal without a loaded library applies nothing.
-    """
-    if created and not raw:
-        checklists_apply_defaults(actor=instance.created_by, project=instance)
-
-
 # --- Demo data ---------------------------------------------------------------------
 
 

@@ -170,12 +170,6 @@ def project_deliverables_setup(*, actor, project: Project) -> list[ProjectDelive
     return created
 
 
-def project_created_setup_deliverables(sender, instance: Project, created: bool, raw: bool = False, **kwargs) -> None:
-    """post_save of Project: every new project tracks the registry's deliverables from the start."""
-    if created and not raw:
-        project_deliverables_setup(actor=instance.created_by, project=instance)
-
-
 def _may_manage(actor, project: Project) -> bool:
     return roles.MANAGE_DELIVERABLES in object_perms(actor, project)
 
