@@ -1,0 +1,53 @@
+"""How the sign-off engine sees a RACI matrix, and what its approval marks.
+
+The snapshot is the whole matrix (every activity's name, stage and cells), so any
+later change gives another fingerprint and the engine invalidates the approval.
+An approved matrix marks the project's "RACI Matrix (Initial)" deliverable
+approved, through the deliverables service, when the registry has that entry.
+"""
+
+from django.conf import settings
+
+from apps.deliverables.choices import DeliverableStatus
+from apps.deliverables.models import ProjectDeliverable
+from apps.deliverables.services import project_deliverable_update
+from apps.signoffs import targets
+from apps.signoffs.choices import RequestState
+
+from .models import RaciMatrix
+from .selectors import grid_build
+
+RACI_DELIVERABLE_KEY = "raci-matrix-initial"
+
+
+class RaciMatrixAdapter(targets.TargetAdapter):
+    model = RaciMatrix
+    evidence_template = "raci/partials/approval_evidence.html"
+
+    def label(self, matrix) -> str:
+        return f"RACI matrix — {matrix.project.name}"
+
+    def snapshot(self, matrix) -> dict:
+        return grid_build(matrix=matrix).snapshot()
+
+    def evidence(self, request):
+        return {"grid": grid_build(matrix=request.target), "signoff": request}
+
+    def on_closed(self, request, state, *, note=""):
+        if state == RequestState.APPROVED:
+            mark_deliverable_approved(request)
+
+
+def mark_deliverable_approved(request) -> None:
+    """The approved matrix is the Scoping deliverable "RACI Matrix (Initial)": mark it, linking the matrix."""
+    deliverable = (
+        ProjectDeliverable.objects.filter(project_id=request.project_id, deliverable__key=RACI_DELIVERABLE_KEY)
+        .select_related("project")
+        .first()
+    )
+    if deliverable is None or deliverable.status == DeliverableStatus.APPROVED:
+        return
+    link = f"{settings.PORTAL_BASE_URL.rstrip('/')}{request.target.get_absolute_url()}"
+    project_deliverable_update(
+        actor=request.requested_by, project_deliverable=deliverable, status=DeliverableStatus.APPROVED, link=link
+    )

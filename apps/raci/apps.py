@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class RaciConfig(AppConfig):
+    name = "apps.raci"
+    label = "raci"
+    verbose_name = "RACI matrices"
+
+    def ready(self):
+        from apps.audit.registry import audit_model
+        from apps.signoffs import targets
+
+        from .approval import RaciMatrixAdapter
+        from .models import RaciActivity, RaciAssignment, RaciMatrix
+
+        audit_model(RaciMatrix)
+        audit_model(RaciActivity)
+        audit_model(RaciAssignment)
+        targets.register(RaciMatrixAdapter())
