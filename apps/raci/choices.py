@@ -35,3 +35,18 @@ CELL_VALUES = [
         key=lambda combo: (len(combo), [LETTER_ORDER.index(letter) for letter in spell(combo)]),
     )
 ]
+
+
+# Column headers of the grid: short enough for ten columns; the full name is in the header's title.
+ROLE_SHORT = {
+    "executive_sponsor": "Exec. Sponsor",
+    "product_owner": "Product Owner",
+    "product_manager": "Product Mgr",
+    "data_scientist": "Data Sci. / ML",
+    "data_engineer": "Data Eng.",
+    "mlops_engineer": "MLOps",
+    "domain_sme": "Domain SME",
+    "qa_engineer": "QA / Test",
+    "compliance_officer": "Security / Compl.",
+    "ethics_reviewer": "Ethics / Fairness",
+}

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 
+from apps.gates.models import Gate
 from apps.projects.choices import Role
 from apps.projects.models import Membership, Project
+from apps.signoffs.choices import RequestState
 from apps.signoffs.models import SignoffRequest
 
 from .choices import ActivityKind, Letter, spell
@@ -32,8 +34,9 @@ class ActivityRow:
     def responsible(self) -> list[str]:
         return responsible_roles(self.cells)
 
-    def cell_list(self) -> list[tuple[str, str]]:
-        return [(role, self.cells.get(role, "")) for role in Role.values]
+    def cell_list(self) -> list[tuple[Role, str]]:
+        """(role, letters) for every role, in column order."""
+        return [(role, self.cells.get(role.value, "")) for role in Role]
 
 
 @dataclass
@@ -147,5 +150,34 @@ def approval_requests(*, matrix: RaciMatrix) -> list[SignoffRequest]:
     )
 
 
-def custom_activities(*, matrix: RaciMatrix):
-    return RaciActivity.objects.filter(matrix=matrix, kind=ActivityKind.CUSTOM)
+def gate_routes(*, grid: Grid) -> list[dict]:
+    """Per gate: who its next submission asks (the Accountable role's members) and, when a request
+    is open, whom that request asked: it keeps the approvers of the matrix it was made under."""
+    gates = {gate.pk: gate for gate in Gate.objects.filter(project=grid.matrix.project)}
+    open_requests = (
+        SignoffRequest.objects.filter(
+            target_type=ContentType.objects.get_for_model(Gate), target_id__in=list(gates), state=RequestState.OPEN
+        )
+        .prefetch_related("approvers")
+        .order_by("id")
+    )
+    open_by_stage = {gates[request.target_id].stage: request for request in open_requests}
+    routes = []
+    for row in grid.rows:
+        if row.activity.kind != ActivityKind.GATE:
+            continue
+        stage = row.activity.stage
+        accountable = row.accountable
+        request = open_by_stage.get(stage)
+        asked = [slot.role for slot in request.approvers.all() if slot.role] if request else []
+        routes.append(
+            {
+                "row": row,
+                "accountable": Role(accountable) if accountable else None,
+                "members": grid.members.get(accountable, []) if accountable else [],
+                "open_request": request,
+                "asked": [Role(role) for role in asked],
+                "differs": bool(request) and asked != [accountable],
+            }
+        )
+    return routes

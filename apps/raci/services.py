@@ -38,11 +38,11 @@ def check_manager(actor, project: Project) -> None:
         raise PermissionDenied("Only the Product Owner or Product Manager edits the RACI matrix.")
 
 
-def _locked_matrix(matrix: RaciMatrix) -> RaciMatrix:
+def lock_matrix(matrix: RaciMatrix) -> RaciMatrix:
     return RaciMatrix.objects.select_for_update().select_related("project").get(pk=matrix.pk)
 
 
-def _check_editable(matrix: RaciMatrix) -> None:
+def check_editable(matrix: RaciMatrix) -> None:
     if matrix.project.status == ProjectStatus.RETIRED:
         raise ValidationError("The project is retired: its RACI matrix is kept as it is.")
     if SignoffRequest.objects.filter(
@@ -51,7 +51,7 @@ def _check_editable(matrix: RaciMatrix) -> None:
         raise ValidationError("The matrix is awaiting approval: withdraw the request before changing it.")
 
 
-def _changed(matrix: RaciMatrix) -> None:
+def matrix_changed(matrix: RaciMatrix) -> None:
     """After a change: a new revision, and an approval of the old content no longer holds."""
     matrix.revision += 1
     matrix.save(update_fields=["revision", "updated_at"])
@@ -67,9 +67,14 @@ def parse_letters(value: str) -> set[str]:
     return letters
 
 
-def _write_cell(activity: RaciActivity, role: str, letters: set[str]) -> bool:
-    """Make the role's letters for the activity exactly `letters` (one audited row per letter)."""
-    held = {a.letter: a for a in RaciAssignment.objects.filter(activity=activity, role=role)}
+def write_cell(activity: RaciActivity, role: str, letters: set[str], *, current=None) -> bool:
+    """Make the role's letters for the activity exactly `letters` (one audited row per letter).
+
+    `current`: the activity's assignments when the caller already holds them (the import).
+    """
+    if current is None:
+        current = RaciAssignment.objects.filter(activity=activity, role=role)
+    held = {a.letter: a for a in current if a.role == role}
     for letter in set(held) - letters:
         held[letter].delete()
     for letter in sorted(letters - set(held), key=Letter.values.index):
@@ -82,7 +87,7 @@ def _write_cell(activity: RaciActivity, role: str, letters: set[str]) -> bool:
 # --- The default matrix ----------------------------------------------------------------
 
 
-def _stage_position(stage: str, offset: int) -> int:
+def stage_position(stage: str, offset: int) -> int:
     return STAGE_ORDER.index(stage) * 1000 + offset
 
 
@@ -91,7 +96,7 @@ def raci_matrix_setup(*, actor, project: Project) -> RaciMatrix:
     """Give the project its matrix with a row per gate and per registry deliverable, filled with the
     guide's defaults (apps/raci/defaults.py). Idempotent: existing rows and cells are left alone."""
     matrix, _ = RaciMatrix.objects.get_or_create(project=project)
-    matrix = _locked_matrix(matrix)
+    matrix = lock_matrix(matrix)
     have = {(a.kind, a.stage if a.kind == ActivityKind.GATE else a.deliverable_id) for a in matrix.activities.all()}
     added = False
     wanted = [(ActivityKind.GATE, stage, None) for stage in Stage.values]
@@ -106,16 +111,16 @@ def raci_matrix_setup(*, actor, project: Project) -> RaciMatrix:
             stage=stage,
             deliverable=deliverable,
             name=deliverable.name if deliverable else f"{Stage(stage).label} gate",
-            position=_stage_position(stage, deliverable.position if deliverable else 900),
+            position=stage_position(stage, deliverable.position if deliverable else 900),
         )
         activity.full_clean(validate_constraints=False)
         activity.save()
         cells = defaults.deliverable_cells(deliverable) if deliverable else defaults.gate_cells(stage)
         for role, letters in cells.items():
-            _write_cell(activity, role, letters)
+            write_cell(activity, role, letters)
         added = True
     if added and have:  # a registry deliverable arrived after the matrix was made
-        _changed(matrix)
+        matrix_changed(matrix)
     return matrix
 
 
@@ -130,9 +135,9 @@ def apply_project_default(*, actor, project: Project) -> None:
 @transaction.atomic
 def raci_cell_set(*, actor, activity: RaciActivity, role: str, letters: str | set[str]) -> RaciActivity:
     """Set what `role` does for `activity` (any of R, A, C, I). A second Accountable is refused."""
-    matrix = _locked_matrix(activity.matrix)
+    matrix = lock_matrix(activity.matrix)
     check_manager(actor, matrix.project)
-    _check_editable(matrix)
+    check_editable(matrix)
     if role not in Role.values:
         raise ValidationError({"role": f"“{role}” is not a project role."})
     wanted = parse_letters(letters) if isinstance(letters, str) else set(letters)
@@ -146,8 +151,8 @@ def raci_cell_set(*, actor, activity: RaciActivity, role: str, letters: str | se
         )
         if other:
             raise ValidationError({"letters": two_accountables_message(activity.name, [other, role])})
-    if _write_cell(activity, role, wanted):
-        _changed(matrix)
+    if write_cell(activity, role, wanted):
+        matrix_changed(matrix)
         if activity.kind == ActivityKind.DELIVERABLE:
             _refresh_deliverable_owners(actor=actor, project=matrix.project)
     return activity
@@ -183,9 +188,9 @@ def raci_activity_create(
     *, actor, matrix: RaciMatrix, name: str, stage: str, cells: dict[str, str] | None = None
 ) -> RaciActivity:
     """Add a team activity (e.g. "Red-team review") to a stage; it starts empty unless `cells` are given."""
-    matrix = _locked_matrix(matrix)
+    matrix = lock_matrix(matrix)
     check_manager(actor, matrix.project)
-    _check_editable(matrix)
+    check_editable(matrix)
     if matrix.activities.count() >= MAX_ACTIVITIES:
         raise ValidationError(f"A matrix holds at most {MAX_ACTIVITIES} activities.")
     last = matrix.activities.filter(kind=ActivityKind.CUSTOM, stage=_clean_stage(stage)).count()
@@ -195,7 +200,7 @@ def raci_activity_create(
         kind=ActivityKind.CUSTOM,
         stage=stage,
         name=_clean_name(matrix, name),
-        position=_stage_position(stage, 950 + last),
+        position=stage_position(stage, 950 + last),
     )
     activity.full_clean(validate_constraints=False)
     activity.save()
@@ -206,44 +211,44 @@ def raci_activity_create(
     for role, letters in cells.items():
         if role not in Role.values:
             raise ValidationError({"cells": f"“{role}” is not a project role."})
-        _write_cell(activity, role, letters)
-    _changed(matrix)
+        write_cell(activity, role, letters)
+    matrix_changed(matrix)
     return activity
 
 
 @transaction.atomic
 def raci_activity_update(*, actor, activity: RaciActivity, name: str, stage: str) -> RaciActivity:
     """Rename a team activity or move it to another stage (gate and deliverable rows are fixed)."""
-    matrix = _locked_matrix(activity.matrix)
+    matrix = lock_matrix(activity.matrix)
     check_manager(actor, matrix.project)
-    _check_editable(matrix)
+    check_editable(matrix)
     activity = RaciActivity.objects.get(pk=activity.pk, matrix=matrix)
     if not activity.is_custom:
         raise ValidationError("Gate and deliverable rows come from the lifecycle; only team activities change.")
     name, stage = _clean_name(matrix, name, exclude=activity.pk), _clean_stage(stage)
     if (name, stage) != (activity.name, activity.stage):
         if stage != activity.stage:
-            activity.position = _stage_position(stage, 950 + matrix.activities.filter(stage=stage).count())
+            activity.position = stage_position(stage, 950 + matrix.activities.filter(stage=stage).count())
         activity.name, activity.stage = name, stage
         activity.full_clean(validate_constraints=False)
         activity.save()
-        _changed(matrix)
+        matrix_changed(matrix)
     return activity
 
 
 @transaction.atomic
 def raci_activity_delete(*, actor, activity: RaciActivity) -> None:
     """Remove a team activity and its cells."""
-    matrix = _locked_matrix(activity.matrix)
+    matrix = lock_matrix(activity.matrix)
     check_manager(actor, matrix.project)
-    _check_editable(matrix)
+    check_editable(matrix)
     activity = RaciActivity.objects.get(pk=activity.pk, matrix=matrix)
     if not activity.is_custom:
         raise ValidationError("Gate and deliverable rows come from the lifecycle and cannot be removed.")
     for assignment in activity.assignments.all():
         assignment.delete()  # one by one, so that each is audited
     activity.delete()
-    _changed(matrix)
+    matrix_changed(matrix)
 
 
 # --- Approval --------------------------------------------------------------------------
@@ -254,7 +259,7 @@ def raci_matrix_submit(
     *, actor, matrix: RaciMatrix, due_on: datetime.date | None = None, note: str = ""
 ) -> SignoffRequest:
     """Ask the Executive Sponsor and the Product Owner to approve the matrix; refused while it breaks a rule."""
-    matrix = _locked_matrix(matrix)
+    matrix = lock_matrix(matrix)
     check_manager(actor, matrix.project)
     grid = grid_build(matrix=matrix)
     if grid.violations:
