@@ -13,7 +13,7 @@ class ActivityForm(StyledFormMixin, forms.Form):
 
 
 class SubmitForm(StyledFormMixin, forms.Form):
-    due_on = forms.DateField(label="Decide by", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label="Decide by", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label="Note to the approvers", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_due_on(self):

@@ -144,7 +144,9 @@ class ByPersonView(MatrixMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         grid = selectors.grid_build(matrix=self.matrix)
-        return super().get_context_data(grid=grid, people=selectors.by_person(grid=grid), **kwargs)
+        people = selectors.by_person(grid=grid)
+        people.sort(key=lambda entry: entry["user"].pk != self.request.user.pk)  # you first
+        return super().get_context_data(grid=grid, people=people, **kwargs)
 
 
 class ActivityCreateView(MatrixMixin, FormView):
