@@ -11,6 +11,7 @@ from django.conf import settings
 from apps.deliverables.choices import DeliverableStatus
 from apps.deliverables.models import ProjectDeliverable
 from apps.deliverables.services import project_deliverable_update
+from apps.projects.choices import Role, Stage
 from apps.signoffs import targets
 from apps.signoffs.choices import RequestState
 
@@ -31,7 +32,21 @@ class RaciMatrixAdapter(targets.TargetAdapter):
         return grid_build(matrix=matrix).snapshot()
 
     def evidence(self, request):
-        return {"grid": grid_build(matrix=request.target), "signoff": request}
+        """What was signed (the snapshot), not what the matrix holds now."""
+        rows = []
+        for activity in request.snapshot.values():
+            cells = activity["cells"]
+            rows.append(
+                {
+                    "name": activity["name"],
+                    "stage": Stage(activity["stage"]).label,
+                    "accountable": [Role(role).label for role, letters in cells.items() if "A" in letters],
+                    "responsible": [Role(role).label for role, letters in cells.items() if "R" in letters],
+                    "consulted": [Role(role).label for role, letters in cells.items() if "C" in letters],
+                    "informed": [Role(role).label for role, letters in cells.items() if "I" in letters],
+                }
+            )
+        return {"rows": rows, "matrix": request.target}
 
     def on_closed(self, request, state, *, note=""):
         if state == RequestState.APPROVED:
