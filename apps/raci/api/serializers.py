@@ -65,16 +65,16 @@ class ActivityWriteSerializer(serializers.Serializer):
     cells = CellsField(required=False, help_text="Optional initial cells (create only).")
 
 
-class SubmitSerializer(serializers.Serializer):
+class RaciSubmitSerializer(serializers.Serializer):
     due_on = serializers.DateField(required=False)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ImportSerializer(serializers.Serializer):
+class RaciImportSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class ImportResultSerializer(serializers.Serializer):
+class RaciImportResultSerializer(serializers.Serializer):
     updated = serializers.IntegerField()
     created = serializers.ListField(child=serializers.CharField())
 
