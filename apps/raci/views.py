@@ -22,6 +22,7 @@ from .importing import RaciImportError, raci_import
 from .models import RaciActivity
 
 MANAGE = {"GET": roles.MANAGE_RACI, "POST": roles.MANAGE_RACI}
+POST_ONLY = {"POST": roles.MANAGE_RACI}
 
 
 def role_columns(grid=None) -> list[dict]:
@@ -78,7 +79,7 @@ class MatrixView(MatrixMixin, TemplateView):
 class MatrixSetupView(ProjectAccessMixin, View):
     """POST: give a project created before the RACI app its default matrix."""
 
-    permission_required = MANAGE
+    permission_required = POST_ONLY
 
     def post(self, request, *args, **kwargs):
         services.raci_matrix_setup(actor=request.user, project=self.project)
@@ -89,7 +90,7 @@ class MatrixSetupView(ProjectAccessMixin, View):
 class CellView(MatrixMixin, TemplateView):
     """htmx: one cell changed. Answers with the cell, and (out of band) the row's status and the violations."""
 
-    permission_required = MANAGE
+    permission_required = POST_ONLY
     http_method_names = ["post"]
     template_name = "raci/partials/cell_response.html"
 
@@ -193,7 +194,7 @@ class ActivityUpdateView(MatrixMixin, FormView):
 
 
 class ActivityDeleteView(MatrixMixin, View):
-    permission_required = MANAGE
+    permission_required = POST_ONLY
 
     def post(self, request, *args, **kwargs):
         activity = get_object_or_404(RaciActivity, pk=kwargs["pk"], matrix=self.matrix, kind=ActivityKind.CUSTOM)
