@@ -109,8 +109,8 @@ def raci_import(*, actor, matrix: RaciMatrix, upload) -> ImportResult:
         errors.append(RowError(1, "Activity", "the column is missing"))
     if not role_columns:
         errors.append(RowError(1, "roles", "no project role column (e.g. “Product Owner”)"))
-    if errors:
-        raise RaciImportError(errors)
+    if "name" not in meta or not role_columns:
+        raise RaciImportError(errors)  # the rows cannot be read without these; other header problems wait
 
     activities = list(
         RaciActivity.objects.filter(matrix=matrix).select_related("deliverable").prefetch_related("assignments")
@@ -153,7 +153,6 @@ def raci_import(*, actor, matrix: RaciMatrix, upload) -> ImportResult:
             if not stage:
                 column = header[meta["stage"]] if "stage" in meta else "Stage"
                 errors.append(RowError(number, column, f"a new activity needs its lifecycle stage (got “{raw_stage}”)"))
-                continue
         letters: dict[str, set[str]] = {}
         for index, role in role_columns.items():
             value = cell(row, index)
