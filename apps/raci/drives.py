@@ -22,22 +22,40 @@ from .models import RaciAssignment
 NOTIFICATION_CATEGORY = "raci"
 
 
-def _gate_letters(gate) -> tuple[dict[str, set[str]], int | None]:
-    """role -> letters of the gate's row, and the matrix revision (None without a matrix)."""
+_GATE_CELLS = "_raci_gate_cells"
+
+
+def _gate_cells(project) -> dict[str, tuple[dict[str, set[str]], int]]:
+    """stage -> (role -> letters of its gate row, matrix revision), in one query."""
+    cells: dict[str, tuple[dict[str, set[str]], int]] = {}
     assignments = RaciAssignment.objects.filter(
-        activity__matrix__project_id=gate.project_id, activity__kind=ActivityKind.GATE, activity__stage=gate.stage
-    ).select_related("activity__matrix")
-    letters: dict[str, set[str]] = {}
-    revision = None
-    for assignment in assignments:
-        letters.setdefault(assignment.role, set()).add(assignment.letter)
-        revision = assignment.activity.matrix.revision
-    return letters, revision
+        activity__matrix__project=project, activity__kind=ActivityKind.GATE
+    ).values_list("activity__stage", "role", "letter", "activity__matrix__revision")
+    for stage, role, letter, revision in assignments:
+        cells.setdefault(stage, ({}, revision))[0].setdefault(role, set()).add(letter)
+    return cells
+
+
+def _gate_letters(gate, *, cached: bool = False) -> tuple[dict[str, set[str]], int | None]:
+    """role -> letters of the gate's row, and the matrix revision (None without a matrix or cells).
+
+    `cached`: keep the project's gate rows on the project instance, so the gates list and the lifecycle
+    timeline (one project instance shared by eight gates) ask the database once. Writers never reuse
+    that instance: they lock and read the matrix afresh.
+    """
+    project = gate.project
+    if cached:
+        if _GATE_CELLS not in project.__dict__:
+            project.__dict__[_GATE_CELLS] = _gate_cells(project)
+        cells = project.__dict__[_GATE_CELLS]
+    else:
+        cells = _gate_cells(project)
+    return cells.get(gate.stage, ({}, None))
 
 
 def gate_approvers(gate: Gate) -> ApproverSpec | None:
     """The gate's Accountable role signs it off. None (the stage default applies) without a matrix or an A."""
-    letters, revision = _gate_letters(gate)
+    letters, revision = _gate_letters(gate, cached=True)
     accountable = [role for role, held in letters.items() if Letter.ACCOUNTABLE in held]
     if len(accountable) != 1:
         return None
