@@ -5,6 +5,7 @@ under var/ and Celery on kombu's filesystem transport, so a laptop needs neither
 PostgreSQL nor Redis. Production sets DATABASE_URL and REDIS_URL.
 """
 
+import hashlib
 from pathlib import Path
 
 import environ
@@ -21,6 +22,11 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # The fallback key only ever serves the embedded default; production.py refuses it.
 INSECURE_DEV_SECRET_KEY = "django-insecure-embedded-default-only-never-use-in-production"  # noqa: S105 - refused by production.py
 SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
+# Keys the audit trail's hash chain (HMAC). Set it once and never change it: entries written
+# under another key no longer verify. Defaults to a key derived from SECRET_KEY.
+AUDIT_CHAIN_KEY = env.str(
+    "AUDIT_CHAIN_KEY", default=hashlib.sha256(f"portal.audit-chain:{SECRET_KEY}".encode()).hexdigest()
+)
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -241,6 +247,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.signoffs.tasks.remind_overdue_signoffs",
         "schedule": crontab(hour=8, minute=0),
         "options": {"expires": 60 * 60 * 12},
+    },
+    # Every 10 minutes: record a signed checkpoint of the audit chain's length and head (when it grew).
+    "checkpoint-audit-chain": {
+        "task": "apps.audit.tasks.checkpoint_audit_chain",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 60 * 9},
     },
     # Every night at 02:30: re-verify the whole audit hash chain and alert on a break.
     "verify-audit-chain-nightly": {
