@@ -151,9 +151,6 @@ class AuditCheckpoint(models.Model):
     def __str__(self) -> str:
         return f"Checkpoint of {self.entry_count} entries up to #{self.head_id} at {self.created_at:%Y-%m-%d %H:%M}"
 
-    def signed_payload(self) -> str:
-        return f"{self.entry_count}:{self.head_id}:{self.head_hash}"
-
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("Audit checkpoints are append-only.")
@@ -162,3 +159,6 @@ class AuditCheckpoint(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit checkpoints are append-only.")
+
+    def signed_payload(self) -> str:
+        return f"{self.entry_count}:{self.head_id}:{self.head_hash}"
