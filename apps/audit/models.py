@@ -162,3 +162,42 @@ class AuditCheckpoint(models.Model):
 
     def signed_payload(self) -> str:
         return f"{self.entry_count}:{self.head_id}:{self.head_hash}"
+
+
+class SecurityEvent(models.Model):
+    """A sign-in, sign-out, lockout, API token issue or revocation, or an export.
+
+    Each event lands in the chained audit trail (it is an audited record), so
+    the trail answers "who signed in from where" and "who exported what".
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "Signed in"
+        LOGIN_FAILED = "login_failed", "Failed sign-in"
+        LOCKED_OUT = "locked_out", "Locked out"
+        LOGOUT = "logout", "Signed out"
+        TOKEN_ISSUED = "token_issued", "API token issued"
+        TOKEN_REVOKED = "token_revoked", "API token revoked"
+        TOKEN_EXPIRED = "token_expired", "API token expired"
+        EXPORT = "export", "Export"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    username = models.CharField(max_length=150, blank=True, help_text="As typed, for failed sign-ins.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    project_id = models.BigIntegerField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        what = self.detail.get("what", "") if isinstance(self.detail, dict) else ""
+        who = self.username or (str(self.user) if self.user_id else "someone")
+        return f"{self.get_kind_display()}: {who}{f' — {what}' if what else ''}"
+
+    def get_additional_data(self) -> dict:
+        return {"project_id": self.project_id}
