@@ -47,6 +47,8 @@ class BoundedJSONParser(JSONParser):
         limit = getattr(settings, "API_JSON_MAX_DEPTH", MAX_DEPTH)
         if json_depth_exceeds(text, limit):
             raise ParseError(f"The JSON body nests deeper than {limit} levels.")
+        if "\x00" in text or "\\u0000" in text:
+            raise ParseError("The JSON body contains a NUL character, which no field accepts.")
         try:
             return json.loads(text, parse_constant=_refuse_constant)
         except ValueError as error:
