@@ -22,3 +22,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
+
+handler400 = "apps.core.errors.bad_request"
+handler404 = "apps.core.errors.page_not_found"
+handler500 = "apps.core.errors.server_error"
