@@ -35,12 +35,8 @@ SERVER_UNAVAILABLE = (ConnectionRefusedError, smtplib.SMTPServerDisconnected, OS
 
 
 def _schedule_sending() -> None:
-    """After commit, once per transaction however many notify() calls it made, ask the sender to run."""
-    connection = transaction.get_connection()
-    if any(callback is _send_soon for _, callback, _ in connection.run_on_commit):
-        return
-    # robust: a broker that is down must not turn the caller's committed write into an error;
-    # the periodic run delivers the rows instead.
+    """After commit, ask the sender to run (robust: a broker that is down must not turn the caller's
+    committed write into an error; the periodic run delivers the rows instead)."""
     transaction.on_commit(_send_soon, robust=True)
 
 

@@ -8,7 +8,8 @@ import time_machine
 from django.core import mail
 from django.db import connection, connections
 
-from apps.risks.models import Risk, RiskNotification
+from apps.notifications.models import Notification
+from apps.risks.models import Risk
 from apps.risks.tasks import escalate_aging_risks
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -53,6 +54,6 @@ def test_two_escalation_runs_at_the_same_moment_send_each_reminder_once(make_ris
             make_risk()
     with time_machine.travel(datetime.date(2026, 3, 20), tick=False):
         assert race(escalate_aging_risks.delay, escalate_aging_risks.delay) == []
-    assert RiskNotification.objects.count() == 30  # 10 risks x (owner + Product Owner + Compliance)
+    assert Notification.objects.filter(category="risks").count() == 30  # 10 risks x (owner + Product Owner + Compliance)
     assert len(mail.outbox) == 30
     assert len({(m.to[0], m.subject) for m in mail.outbox}) == 30
