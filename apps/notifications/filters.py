@@ -21,7 +21,7 @@ def _projects(request):
 
 
 class NotificationFilter(django_filters.FilterSet):
-    category = django_filters.ChoiceFilter(choices=_category_choices, empty_label="All categories")
+    category = django_filters.ChoiceFilter(choices=[], empty_label="All categories")
     status = django_filters.ChoiceFilter(
         label="Read", choices=READ_CHOICES, method="filter_status", empty_label="Read and unread"
     )
@@ -32,6 +32,11 @@ class NotificationFilter(django_filters.FilterSet):
     class Meta:
         model = Notification
         fields = ["category", "status", "project"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Categories are registered from AppConfig.ready(), after this module may have been imported.
+        self.filters["category"].extra["choices"] = _category_choices()
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(read_at__isnull=value == "unread")

@@ -46,7 +46,9 @@ def test_inactive_people_are_not_notified(make_notification):
     assert make_notification(UserFactory(is_active=False)) == 0
 
 
-def test_nothing_is_sent_before_commit_and_the_sender_runs_after_it(make_notification, project, django_capture_on_commit_callbacks):
+def test_nothing_is_sent_before_commit_and_the_sender_runs_after_it(
+    make_notification, project, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         make_notification(project.owner)
     assert mail.outbox == [] and len(callbacks) == 1
@@ -106,9 +108,7 @@ def test_a_submission_while_the_mail_server_is_down_is_saved_and_mailed_when_it_
 ):
     client.force_login(project.owner)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            f"/projects/{project.slug}/gates/scoping/", {"action": "submit", "due_on": "2099-01-01"}
-        )
+        response = client.post(f"/projects/{project.slug}/gates/scoping/", {"action": "submit", "due_on": "2099-01-01"})
     assert response.status_code == 302  # no 500: the mail was never the request's business
     row = Notification.objects.get(kind="signoff_requested")
     assert row.recipient == ready_gate.sponsor and row.state == State.PENDING and row.attempts == 1
