@@ -54,6 +54,8 @@ def test_two_escalation_runs_at_the_same_moment_send_each_reminder_once(make_ris
             make_risk()
     with time_machine.travel(datetime.date(2026, 3, 20), tick=False):
         assert race(escalate_aging_risks.delay, escalate_aging_risks.delay) == []
-    assert Notification.objects.filter(category="risks").count() == 30  # 10 risks x (owner + Product Owner + Compliance)
+    assert (
+        Notification.objects.filter(category="risks").count() == 30
+    )  # 10 risks x (owner + Product Owner + Compliance)
     assert len(mail.outbox) == 30
     assert len({(m.to[0], m.subject) for m in mail.outbox}) == 30
