@@ -78,18 +78,22 @@ def notify(
     people = {person.pk: person for person in recipients if person is not None and person.is_active}
     if not people:
         return 0
-    chosen = delivery_preferences(user_ids=people, category=category)
     target_key = target_key_for(target)
-    target_type = ContentType.objects.get_for_model(target) if target is not None else None
-    now = timezone.now()  # also marks this call's rows, to count the new ones
+    period_key = str(period_key)
+    same_key = Notification.objects.filter(kind=kind, target_key=target_key, period_key=period_key)
+    missing = set(people) - set(same_key.filter(recipient_id__in=people).values_list("recipient_id", flat=True))
+    if not missing:
+        return 0
+    chosen = delivery_preferences(user_ids=missing, category=category)
+    now = timezone.now()
     common = {
         "category": category,
         "kind": kind,
-        "target_type": target_type,
+        "target_type": ContentType.objects.get_for_model(target) if target is not None else None,
         "target_id": target.pk if target is not None else None,
         "target_key": target_key,
         "project": project,
-        "period_key": str(period_key),
+        "period_key": period_key,
         "subject": clean_header(subject),
         "body": body,
         "url": url,
@@ -97,14 +101,13 @@ def notify(
         "next_attempt_at": now,
     }
     rows = []
-    for pk in sorted(people):
+    for pk in sorted(missing):
         delivery = chosen.get(pk, Delivery.EMAIL)
         state = State.IN_APP if delivery == Delivery.IN_APP else State.PENDING
         rows.append(Notification(recipient_id=pk, delivery=delivery, state=state, **common))
+    # A concurrent call may insert the same key meanwhile: the constraint keeps its row, not ours.
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    created = Notification.objects.filter(
-        kind=kind, target_key=target_key, period_key=common["period_key"], recipient_id__in=people, created_at=now
-    ).count()
+    created = same_key.filter(recipient_id__in=missing, created_at=now).count()
     if created and any(row.delivery == Delivery.EMAIL for row in rows):
         _schedule_sending()
     return created
@@ -205,7 +208,10 @@ def _digest_for(*, recipient_id: int, day: datetime.date) -> Notification | None
         .select_related("recipient", "project")
         .order_by("created_at", "id")
     )
-    if not items:
+    todays = Notification.objects.filter(
+        kind=DIGEST_KIND, recipient_id=recipient_id, target_key="", period_key=day.isoformat()
+    )
+    if not items or todays.exists():
         return None
     recipient = items[0].recipient
     now = timezone.now()
@@ -233,9 +239,7 @@ def _digest_for(*, recipient_id: int, day: datetime.date) -> Notification | None
     )
     # The unique key makes this once per person and day, however often the task runs.
     Notification.objects.bulk_create([digest], ignore_conflicts=True)
-    digest = Notification.objects.filter(
-        kind=DIGEST_KIND, recipient_id=recipient_id, target_key="", period_key=day.isoformat(), created_at=now
-    ).first()
+    digest = todays.filter(created_at=now).first()
     if digest is None:
         return None
     Notification.objects.filter(pk__in=[item.pk for item in items]).update(digest=digest)

@@ -9,11 +9,11 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from apps.notifications.models import Notification
+from apps.notifications.services import notifications_send
 from apps.projects.choices import Role
 from apps.risks import services
 from apps.risks.choices import NotificationKind, RiskStatus
-from apps.notifications.models import Notification
-from apps.notifications.services import notifications_send
 from apps.risks.models import Risk, RiskAcceptance, RiskAcceptanceProposal
 from apps.risks.tasks import expire_risk_acceptances
 from apps.signoffs import services as signoff_services

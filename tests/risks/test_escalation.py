@@ -6,9 +6,9 @@ import pytest
 import time_machine
 from django.core import mail
 
+from apps.notifications.models import Notification
 from apps.risks import services
 from apps.risks.choices import NotificationKind, ReviewFrequency
-from apps.notifications.models import Notification
 from apps.risks.models import Risk
 from apps.risks.tasks import escalate_aging_risks
 

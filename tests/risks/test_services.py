@@ -10,9 +10,9 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from apps.audit.models import AuditEntry
+from apps.notifications.models import Notification
 from apps.risks import selectors, services
 from apps.risks.choices import NotificationKind, ReviewFrequency, RiskStatus
-from apps.notifications.models import Notification
 from apps.risks.models import Risk
 from apps.risks.tasks import expire_risk_acceptances
 from tests.factories import ProjectFactory, UserFactory
