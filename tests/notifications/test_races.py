@@ -2,12 +2,11 @@
 moment, then a retried worker running them again, e-mail each reminder once."""
 
 import datetime
-import threading
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from apps.gates.services import gate_submit
@@ -16,30 +15,9 @@ from apps.notifications.models import Notification
 from apps.notifications.services import notifications_send
 from apps.projects.choices import Role
 from apps.signoffs.tasks import remind_overdue_signoffs
+from tests.concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(*calls):
-    """Run the calls at the same moment, each in a thread with its own connection; return their errors."""
-    barrier = threading.Barrier(len(calls))
-    errors = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        except Exception as error:  # noqa: BLE001 - reported to the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 def test_two_beats_and_a_retried_worker_send_each_overdue_reminder_once(ready_gate, project, member_of):
