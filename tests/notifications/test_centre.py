@@ -118,3 +118,16 @@ def test_the_list_page_and_endpoint_take_the_same_queries_at_any_size(
     api_client.force_authenticate(project.owner)
     with django_assert_max_num_queries(5):
         assert api_client.get("/api/v1/notifications/").status_code == 200
+
+
+def test_the_admin_lists_the_outbox_and_queues_failed_messages_again(client, inbox):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    row = Notification.objects.get(subject="Sign here")
+    Notification.objects.filter(pk=row.pk).update(state="failed", last_error="SMTPRecipientsRefused")
+    assert "Sign here" in client.get("/admin/notifications/notification/").content.decode()
+    assert client.get(f"/admin/notifications/notification/{row.pk}/change/").status_code == 200
+    response = client.post("/admin/notifications/notification/", {"action": "send_again", "_selected_action": [row.pk]})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == ("pending", 0)
