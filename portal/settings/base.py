@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.audit",
     "apps.projects",
+    "apps.notifications",
     "apps.signoffs",
     "apps.gates",
     "apps.checklists",
@@ -275,6 +276,19 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # Every minute: e-mail the notification outbox's due rows, so that mail queued while the
+    # mail server (or the broker) was down goes out once it is back.
+    "send-pending-notifications": {
+        "task": "apps.notifications.tasks.send_pending_notifications",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
+    # Every day at 07:30: one digest e-mail per person who chose the daily digest and has news.
+    "send-daily-digests": {
+        "task": "apps.notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=30),
+        "options": {"expires": 60 * 60 * 6},
+    },
     # Every 30 minutes: approved gates whose checklist items, deliverables or stage data changed
     # since their sign-off are invalidated and reopened, visibly.
     "invalidate-changed-gates": {
