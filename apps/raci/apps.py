@@ -8,6 +8,7 @@ class RaciConfig(AppConfig):
 
     def ready(self):
         from apps.audit.registry import audit_model
+        from apps.notifications.registry import register_category
         from apps.signoffs import targets
 
         from .approval import RaciMatrixAdapter
@@ -17,3 +18,8 @@ class RaciConfig(AppConfig):
         audit_model(RaciActivity)
         audit_model(RaciAssignment)
         targets.register(RaciMatrixAdapter())
+        register_category(
+            "raci",
+            "RACI matrix",
+            "When a stage gate your role is Consulted on is submitted, or one you are Informed of is decided.",
+        )
