@@ -1,7 +1,6 @@
 """What the matrix drives: gate approvers, Consulted and Informed notifications, deliverable owners."""
 
 import pytest
-from apps.notifications.models import Notification
 
 from apps.checklists import services as checklist_services
 from apps.checklists.models import ProjectChecklist
@@ -10,6 +9,7 @@ from apps.deliverables.models import ProjectDeliverable
 from apps.deliverables.services import project_deliverable_update
 from apps.gates import services as gate_services
 from apps.gates.selectors import gate_for
+from apps.notifications.models import Notification
 from apps.projects import services as project_services
 from apps.projects.choices import Role, Stage
 from apps.raci import services

@@ -9,7 +9,6 @@ from apps.projects.choices import Role
 from apps.raci.importing import MAX_IMPORT_BYTES, RaciImportError, raci_import
 from apps.raci.models import RaciActivity
 from apps.raci.selectors import grid_build
-from tests.factories import PASSWORD
 
 HEADER = "Key,Activity,Stage,Product Owner,QA / Test Engineer,Data Scientist / ML Engineer\n"
 
@@ -66,7 +65,7 @@ def test_import_refuses_unknown_columns_and_oversized_files(matrix, staffed_proj
 
 
 def test_import_page_lists_row_errors_and_saves_nothing(client, matrix, staffed_project):
-    assert client.login(username=staffed_project.owner.username, password=PASSWORD)
+    client.force_login(staffed_project.owner)
     url = reverse("raci:import", args=[staffed_project.slug])
     page = client.post(url, {"file": _csv(HEADER + "gate:model_development,Model Development gate,,A,Q,R\n")})
     assert page.status_code == 200 and "Nothing was imported: 1 problem" in page.content.decode()
@@ -81,7 +80,7 @@ def test_import_api_answers_row_errors_in_the_error_shape(api_client, matrix, st
 
 
 def test_pdf_export_prints_every_activity_and_letter(client, matrix, staffed_project):
-    assert client.login(username=staffed_project.owner.username, password=PASSWORD)
+    client.force_login(staffed_project.owner)
     response = client.get(reverse("raci:export", args=[staffed_project.slug, "pdf"]))
     assert response["Content-Type"] == "application/pdf"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)

@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from apps.projects.choices import Role
-from tests.factories import PASSWORD
 
 from .conftest import activity
 
@@ -41,7 +40,7 @@ def _api_writes(project, matrix):
 @pytest.mark.parametrize("who", ["outsider", "anonymous"])
 def test_people_outside_the_project_cannot_see_the_matrix(client, api_client, matrix, staffed_project, outsider, who):
     if who == "outsider":
-        assert client.login(username=outsider.username, password=PASSWORD)
+        client.force_login(outsider)
         api_client.force_authenticate(outsider)
     for name in READ_PAGES:
         response = client.get(reverse(name, args=[staffed_project.slug]))
@@ -55,7 +54,7 @@ def test_people_outside_the_project_cannot_see_the_matrix(client, api_client, ma
 @pytest.mark.parametrize("who", ["auditor", Role.DATA_SCIENTIST, Role.EXECUTIVE_SPONSOR])
 def test_readers_read_everything_and_change_nothing(client, api_client, matrix, staffed_project, auditor, who):
     user = auditor if who == "auditor" else staffed_project.people[who]
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     api_client.force_authenticate(user)
     for name in READ_PAGES:
         assert client.get(reverse(name, args=[staffed_project.slug])).status_code == 200

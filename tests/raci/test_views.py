@@ -5,13 +5,12 @@ from apps.projects.choices import Role
 from apps.raci import services
 from apps.raci.models import RaciAssignment
 from apps.raci.selectors import grid_build
-from tests.factories import PASSWORD
 
 from .conftest import activity
 
 
 def _login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
 
 
 def _cell_url(project, act, role):
