@@ -7,11 +7,10 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from apps.accounts.choices import PortalGroup
-from apps.checklists.services import checklists_apply_defaults
 from apps.core.permissions import set_object_perms
-from apps.deliverables.services import project_deliverables_setup
 
 from .choices import Role
+from .defaults import project_defaults_apply
 from .models import Membership, Project
 from .roles import AUDITOR_PERMISSIONS, CREATOR_PERMISSIONS, permissions_for_roles
 
@@ -75,9 +74,8 @@ def project_create(*, actor, slug: str = "", **fields) -> Project:
     project.full_clean()
     project.save()
     _membership_create(project=project, user=actor, role=Role.PRODUCT_OWNER, added_by=actor)
-    # A new project starts with its use case's default checklists and the registry's deliverables.
-    checklists_apply_defaults(actor=actor, project=project)
-    project_deliverables_setup(actor=actor, project=project)
+    # What a new project starts with (checklists, deliverables, ...) is registered by the apps that own it.
+    project_defaults_apply(actor=actor, project=project)
     return project
 
 

@@ -8,8 +8,10 @@ class RisksConfig(AppConfig):
 
     def ready(self):
         from apps.audit.registry import audit_model
+        from apps.projects.demo import register_demo_seed
         from apps.signoffs import targets
 
+        from .demo import demo_risks_seed
         from .models import Risk, RiskAcceptance, RiskAcceptanceProposal, RiskNotification, RiskRegister, RiskReview
         from .services import RiskAcceptanceSignoff
 
@@ -23,3 +25,4 @@ class RisksConfig(AppConfig):
         audit_model(RiskNotification)
         # Acceptances above the project's threshold are signed off through the engine.
         targets.register(RiskAcceptanceSignoff())
+        register_demo_seed("risks", demo_risks_seed, order=30)
