@@ -8,10 +8,13 @@ class RisksConfig(AppConfig):
 
     def ready(self):
         from apps.audit.registry import audit_model
+        from apps.gates.criteria import register_criterion
+        from apps.projects.choices import Stage
         from apps.projects.demo import register_demo_seed
         from apps.signoffs import targets
 
         from .demo import demo_risks_seed
+        from .gate_criteria import no_unaccepted_high_residual_risk
         from .models import Risk, RiskAcceptance, RiskAcceptanceProposal, RiskNotification, RiskRegister, RiskReview
         from .services import RiskAcceptanceSignoff
 
@@ -25,4 +28,6 @@ class RisksConfig(AppConfig):
         audit_model(RiskNotification)
         # Acceptances above the project's threshold are signed off through the engine.
         targets.register(RiskAcceptanceSignoff())
+        # Promotion to production waits for the register: no High residual risk left unaccepted.
+        register_criterion(Stage.DEPLOYMENT, no_unaccepted_high_residual_risk)
         register_demo_seed("risks", demo_risks_seed, order=30)

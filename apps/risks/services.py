@@ -30,6 +30,7 @@ from apps.projects.choices import Role
 from apps.projects.models import Membership, Project
 from apps.signoffs import services as signoff_services
 from apps.signoffs import targets
+from apps.signoffs.approvers import ApproverSpec
 from apps.signoffs.choices import Policy, RequestState
 from apps.signoffs.models import SignoffRequest
 
@@ -331,9 +332,7 @@ def _acceptance_signoff_request(
     proposal.full_clean()
     proposal.save()
     try:
-        return signoff_services.signoff_request(
-            actor=actor, target=proposal, due_on=due_on, roles=list(SIGNOFF_ROLES), policy=Policy.ALL, note=note
-        )
+        return signoff_services.signoff_request(actor=actor, target=proposal, due_on=due_on, note=note)
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             raise
@@ -431,14 +430,19 @@ class RiskAcceptanceSignoff(targets.TargetAdapter):
     def url(self, proposal) -> str:
         return proposal.risk.get_absolute_url()
 
-    def evidence(self, request) -> dict:
-        proposal = RiskAcceptanceProposal.objects.select_related("risk__project", "risk__owner", "proposed_by").get(
-            pk=request.target_id
+    def default_approvers(self, proposal) -> ApproverSpec:
+        return ApproverSpec(
+            roles=tuple(SIGNOFF_ROLES), policy=Policy.ALL, source="Risk acceptance above the project's threshold"
         )
-        return {"proposal": proposal, "risk": proposal.risk, "signed": request.snapshot}
 
-    def on_closed(self, request, state: str, *, note: str = "") -> None:
-        proposal = RiskAcceptanceProposal.objects.select_related("risk__project").get(pk=request.target_id)
+    def evidence(self, signoff) -> dict:
+        proposal = RiskAcceptanceProposal.objects.select_related("risk__project", "risk__owner", "proposed_by").get(
+            pk=signoff.target_id
+        )
+        return {"proposal": proposal, "risk": proposal.risk, "signed": signoff.snapshot}
+
+    def on_closed(self, signoff, state: str, *, note: str = "") -> None:
+        proposal = RiskAcceptanceProposal.objects.select_related("risk__project").get(pk=signoff.target_id)
         risk = _lock(proposal.risk)
         if state == RequestState.APPROVED:
             if not risk.is_live:

@@ -29,5 +29,5 @@ def signoff_inbox(*, user) -> QuerySet[SignoffRequest]:
     )
 
 
-def signoff_history(*, request: SignoffRequest) -> QuerySet[SignoffEvent]:
-    return request.events.select_related("actor", "approver__user").order_by("id")
+def signoff_history(*, signoff: SignoffRequest) -> QuerySet[SignoffEvent]:
+    return signoff.events.select_related("actor", "approver__user").order_by("id")
