@@ -65,7 +65,7 @@ def _check_slots_can_be_filled(*, actor, project, spec: ApproverSpec) -> None:
     members = set(Membership.objects.filter(project=project, user__is_active=True).values_list("user_id", flat=True))
     outsiders = [str(person) for person in spec.people if person.pk not in members]
     if outsiders:
-        raise ValidationError(f"Approvers must be active project members: {', '.join(outsiders)}.")
+        raise ValidationError(f"Approvers must be project members with an active account: {', '.join(outsiders)}.")
     holders: dict[str, set[int]] = {role: set() for role in spec.roles}
     for role, user_id in Membership.objects.filter(
         project=project, role__in=spec.roles, user__is_active=True
