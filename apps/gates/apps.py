@@ -8,6 +8,7 @@ class GatesConfig(AppConfig):
 
     def ready(self):
         from apps.audit.registry import audit_model
+        from apps.projects.governance import register_governance_records
         from apps.signoffs import targets
 
         from .models import Gate, GateEvent
@@ -16,3 +17,6 @@ class GatesConfig(AppConfig):
         audit_model(Gate)
         audit_model(GateEvent)
         targets.register(GateAdapter())
+        register_governance_records(
+            "gate-events", "gate events", lambda project: GateEvent.objects.filter(project=project).count()
+        )

@@ -25,7 +25,8 @@ DEFAULT_SIGNOFF_DAYS = 7
 
 
 def _stored_gate(project: Project, stage: str) -> Gate:
-    """The gate row, created in its initial state on the first action taken on it."""
+    """The gate row, created in its initial state on the first action taken on it (never on a retired project)."""
+    project_services.ensure_project_writable(project)
     initial = GateState.IN_PROGRESS if stage == project.current_stage else GateState.NOT_STARTED
     gate, _ = Gate.objects.get_or_create(project=project, stage=stage, defaults={"state": initial})
     return Gate.objects.select_for_update().select_related("project").get(pk=gate.pk)

@@ -11,6 +11,7 @@ class RisksConfig(AppConfig):
         from apps.gates.criteria import register_criterion
         from apps.projects.choices import Stage
         from apps.projects.demo import register_demo_seed
+        from apps.projects.governance import register_governance_records
         from apps.signoffs import targets
 
         from .demo import demo_risks_seed
@@ -31,3 +32,14 @@ class RisksConfig(AppConfig):
         # Promotion to production waits for the register: no High residual risk left unaccepted.
         register_criterion(Stage.DEPLOYMENT, no_unaccepted_high_residual_risk)
         register_demo_seed("risks", demo_risks_seed, order=30)
+        register_governance_records("risk-acceptances", "risk acceptances", _acceptances_of)
+
+
+def _acceptances_of(project) -> int:
+    """Acceptances and acceptance proposals: both are decisions on the record."""
+    from .models import RiskAcceptance, RiskAcceptanceProposal
+
+    return (
+        RiskAcceptance.objects.filter(risk__project=project).count()
+        + RiskAcceptanceProposal.objects.filter(risk__project=project).count()
+    )

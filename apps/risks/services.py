@@ -26,8 +26,9 @@ from django.utils import timezone
 
 from apps.core.permissions import has_object_perm
 from apps.projects import roles
-from apps.projects.choices import Role
+from apps.projects.choices import ProjectStatus, Role
 from apps.projects.models import Membership, Project
+from apps.projects.services import ensure_project_writable
 from apps.signoffs import services as signoff_services
 from apps.signoffs import targets
 from apps.signoffs.approvers import ApproverSpec
@@ -98,6 +99,7 @@ def _take_numbers(*, register: RiskRegister, count: int, after: int = 0) -> list
 @transaction.atomic
 def risk_register_update(*, actor, project: Project, acceptance_threshold: int) -> RiskRegister:
     """Set the highest residual score that may be accepted without a sign-off."""
+    ensure_project_writable(project)
     register = risk_register_get(project=project, lock=True)
     register.acceptance_threshold = acceptance_threshold
     register.full_clean()
@@ -149,6 +151,7 @@ def _risk_insert(risk: Risk, *, number: int) -> Risk:
 @transaction.atomic
 def risk_create(*, actor, project: Project, **fields) -> Risk:
     """Record a risk under the next free code of its project."""
+    ensure_project_writable(project)
     _check_owner(project=project, owner=fields.get("owner"))
     risk = risk_build(actor=actor, project=project, **fields)
     register = risk_register_get(project=project, lock=True)
@@ -162,6 +165,7 @@ def risk_import_save(*, actor, project: Project, risks: list[Risk], codes: list[
 
     Raises a ValidationError naming the codes that were issued meanwhile; nothing is saved then.
     """
+    ensure_project_writable(project)
     register = risk_register_get(project=project, lock=True)
     given = [number for number in codes if number is not None]
     taken = sorted(number for number in given if number <= register.last_number)
@@ -182,6 +186,7 @@ def _lock(risk: Risk) -> Risk:
 @transaction.atomic
 def risk_update(*, actor, risk: Risk, **fields) -> Risk:
     """Change a risk; any real change is a reassessment and restarts its review period."""
+    ensure_project_writable(risk.project)
     risk = _lock(risk)
     _check_fields(fields, status=risk.status)
     if "owner" in fields and fields["owner"] != risk.owner:
@@ -218,6 +223,7 @@ def risk_update(*, actor, risk: Risk, **fields) -> Risk:
 @transaction.atomic
 def risk_delete(*, actor, risk: Risk) -> None:
     """Delete a risk recorded by mistake. Its code stays issued; a risk with decisions is closed instead."""
+    ensure_project_writable(risk.project)
     risk = _lock(risk)
     if (
         RiskReview.objects.filter(risk=risk).exists()
@@ -236,6 +242,7 @@ def risk_delete(*, actor, risk: Risk) -> None:
 @transaction.atomic
 def risk_review(*, actor, risk: Risk, note: str = "") -> RiskReview:
     """ "Reviewed, no change": record the reassessment and restart the review period."""
+    ensure_project_writable(risk.project)
     risk = _lock(risk)
     if not risk.is_live:
         raise ValidationError(f"{risk.code} is closed: reopen it before reviewing it.")
@@ -362,6 +369,7 @@ def risk_accept(
     on `signoff_due_on`, by default in SIGNOFF_DUE_DAYS days (or on the expiry
     date, if that comes sooner).
     """
+    ensure_project_writable(risk.project)
     risk = _lock(risk)
     register = risk_register_get(project=risk.project)
     needs_signoff = acceptance_needs_signoff(risk=risk, register=register, actor=actor)
@@ -500,6 +508,7 @@ def risk_acceptances_expire(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     expired = list(
         Risk.objects.filter(status=RiskStatus.ACCEPTED, accepted_until__lt=today)
+        .exclude(project__status=ProjectStatus.RETIRED)  # a retired project's register is kept as it was
         .select_for_update(skip_locked=True, of=("self",))
         .select_related("project", "owner")
     )
@@ -528,7 +537,7 @@ def risk_escalations_plan(*, today: datetime.date | None = None) -> int:
     hears about each step of one aging episode once.
     """
     today = today or timezone.localdate()
-    aging = list(Risk.objects.aging(today=today).select_related("owner"))
+    aging = list(Risk.objects.aging(today=today).exclude(project__status=ProjectStatus.RETIRED).select_related("owner"))
     leads = _project_people({risk.project_id for risk in aging}, ESCALATION_ROLES)
     rows = []
     for risk in aging:

@@ -8,9 +8,13 @@ class SignoffsConfig(AppConfig):
 
     def ready(self):
         from apps.audit.registry import audit_model
+        from apps.projects.governance import register_governance_records
 
         from .models import Approver, SignoffEvent, SignoffRequest
 
         audit_model(SignoffRequest)
         audit_model(Approver)
         audit_model(SignoffEvent)
+        register_governance_records(
+            "signoffs", "sign-off requests", lambda project: SignoffRequest.objects.filter(project=project).count()
+        )

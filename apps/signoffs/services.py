@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from apps.projects.choices import Role
 from apps.projects.models import Membership
+from apps.projects.services import ensure_project_writable
 
 from . import notifications, targets
 from .approvers import ApproverSpec, approvers_for
@@ -52,7 +53,8 @@ def _append(signoff: SignoffRequest, **event_fields) -> SignoffEvent:
 
 
 def _locked(signoff: SignoffRequest) -> SignoffRequest:
-    locked = SignoffRequest.objects.select_for_update().get(pk=signoff.pk)
+    locked = SignoffRequest.objects.select_for_update().select_related("project").get(pk=signoff.pk)
+    ensure_project_writable(locked.project)
     if locked.state in CLOSED_STATES:
         raise ValidationError(
             f"This sign-off request is already {locked.get_state_display().lower()}; it cannot change."
@@ -100,6 +102,7 @@ def signoff_request(
     """
     adapter = targets.adapter_for(target)
     project = adapter.project(target)
+    ensure_project_writable(project)
     spec = approvers if approvers is not None else approvers_for(target)
     roles, people = list(spec.roles), list(spec.people)
     if not roles and not people:

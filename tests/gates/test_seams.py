@@ -1,6 +1,7 @@
 """How other apps plug into gates (criteria, slots, approvers), the state machine, the list's query count."""
 
 import pytest
+import yaml
 from django.core.exceptions import ValidationError
 
 from apps.checklists import services as checklist_services
@@ -15,7 +16,7 @@ from apps.projects import services as project_services
 from apps.projects.choices import Role, Stage
 from apps.signoffs.approvers import ApproverSpec, register_approver_provider, unregister_approver_provider
 from apps.signoffs.models import SignoffRequest
-from tests.checklists.conftest import load_templates, template_document  # noqa: F401 - a fixture
+from tests.checklists.conftest import template_document
 
 SOLE_PO_REFUSAL = "add another member with the role Product Owner, or ask them to submit"
 
@@ -164,9 +165,11 @@ def test_no_template_compares_gate_state_strings():
 
 @pytest.mark.parametrize("checklists", [1, 5])
 def test_the_gates_list_api_runs_constant_queries(
-    api_client, project, load_templates, django_assert_max_num_queries, checklists
+    api_client, project, tmp_path, django_assert_max_num_queries, checklists
 ):
-    load_templates(*[template_document(f"list{n}", checks=6) for n in range(checklists)])
+    for n in range(checklists):
+        (tmp_path / f"list{n}.yaml").write_text(yaml.safe_dump(template_document(f"list{n}", checks=6)))
+    checklist_services.templates_load_library(directory=tmp_path)
     for template in ChecklistTemplate.objects.filter(key__startswith="list"):
         checklist_services.checklist_apply(actor=project.owner, project=project, template=template)
     api_client.force_authenticate(project.owner)
