@@ -174,6 +174,8 @@ def test_the_gates_list_api_runs_constant_queries(
         checklist_services.checklist_apply(actor=project.owner, project=project, template=template)
     api_client.force_authenticate(project.owner)
     api_client.get(f"/api/v1/projects/{project.slug}/gates/")  # warm the permission caches
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = api_client.get(f"/api/v1/projects/{project.slug}/gates/")
-    assert response.status_code == 200 and len(response.json()) == 8
+    gates = response.json()
+    assert response.status_code == 200 and len(gates) == 8
+    assert gates[0]["actions"] == ["criteria", "submit"] and gates[0]["criteria"][0]["url"]

@@ -6,7 +6,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from apps.projects import roles
-from apps.projects.access import ProjectPermission, ProjectScopedAPIMixin
+from apps.projects.access import ProjectPermission, ProjectScopedAPIMixin, effective_perms
 from apps.projects.choices import Stage
 from apps.signoffs.api.serializers import SignoffRequestSerializer
 
@@ -56,6 +56,7 @@ class GateViewSet(ProjectScopedAPIMixin, viewsets.GenericViewSet):
         return {
             **super().get_serializer_context(),
             "evidence": evidence,
+            "perms": effective_perms(self.request.user, self.parent_project),
             "history": lambda gate: (
                 histories.get(gate.pk, []) if histories is not None else selectors.gate_history(gate=gate)
             ),
