@@ -7,18 +7,22 @@ approved, through the deliverables service, when the registry has that entry.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 
 from apps.deliverables.choices import DeliverableStatus
 from apps.deliverables.models import ProjectDeliverable
 from apps.deliverables.services import project_deliverable_update
 from apps.projects.choices import Role, Stage
 from apps.signoffs import targets
-from apps.signoffs.choices import RequestState
+from apps.signoffs.approvers import ApproverSpec
+from apps.signoffs.choices import Policy, RequestState
+from apps.signoffs.models import SignoffRequest
 
 from .models import RaciMatrix
 from .selectors import grid_build
 
 RACI_DELIVERABLE_KEY = "raci-matrix-initial"
+MATRIX_APPROVERS = (Role.EXECUTIVE_SPONSOR.value, Role.PRODUCT_OWNER.value)
 
 
 class RaciMatrixAdapter(targets.TargetAdapter):
@@ -27,6 +31,10 @@ class RaciMatrixAdapter(targets.TargetAdapter):
 
     def label(self, matrix) -> str:
         return f"RACI matrix — {matrix.project.name}"
+
+    def default_approvers(self, matrix) -> ApproverSpec:
+        """The Executive Sponsor and the Product Owner, both."""
+        return ApproverSpec(roles=MATRIX_APPROVERS, policy=Policy.ALL, source="RACI matrix approvers")
 
     def snapshot(self, matrix) -> dict:
         return grid_build(matrix=matrix).snapshot()
@@ -66,3 +74,12 @@ def mark_deliverable_approved(request) -> None:
     project_deliverable_update(
         actor=request.requested_by, project_deliverable=deliverable, status=DeliverableStatus.APPROVED, link=link
     )
+
+
+def approved_matrix_count(project) -> int:
+    """Approved (or later invalidated) matrix sign-offs of the project: governance evidence."""
+    return SignoffRequest.objects.filter(
+        project=project,
+        target_type=ContentType.objects.get_for_model(RaciMatrix),
+        state__in=[RequestState.APPROVED, RequestState.INVALIDATED],
+    ).count()

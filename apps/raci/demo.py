@@ -54,5 +54,5 @@ def demo_raci_seed(*, people: dict, projects: dict) -> str:
             actor=people["lena.pm"], matrix=churn.raci_matrix, note="Initial RACI for the churn project."
         )
         for approver in ("marcus.sponsor", "priya.owner"):
-            signoff_services.signoff_decide(actor=people[approver], request=signoff, approve=True, note="Agreed.")
+            signoff_services.signoff_decide(actor=people[approver], signoff=signoff, approve=True, note="Agreed.")
     return f"RACI matrices for {len(made)} projects (churn: approved; forecast: one open gap)."

@@ -16,10 +16,11 @@ from django.utils import timezone
 from apps.core.permissions import object_perms
 from apps.deliverables.models import Deliverable
 from apps.projects import roles
-from apps.projects.choices import ProjectStatus, Role, Stage
+from apps.projects.choices import Role, Stage
 from apps.projects.models import STAGE_ORDER, Project
+from apps.projects.services import ensure_project_writable
 from apps.signoffs import services as signoff_services
-from apps.signoffs.choices import Policy, RequestState
+from apps.signoffs.choices import RequestState
 from apps.signoffs.models import SignoffRequest
 
 from . import defaults
@@ -28,7 +29,6 @@ from .models import RaciActivity, RaciAssignment, RaciMatrix
 from .rules import two_accountables_message
 from .selectors import approval_requests, grid_build
 
-MATRIX_APPROVERS = (Role.EXECUTIVE_SPONSOR, Role.PRODUCT_OWNER)
 DEFAULT_APPROVAL_DAYS = 7
 MAX_ACTIVITIES = 200
 
@@ -43,8 +43,7 @@ def lock_matrix(matrix: RaciMatrix) -> RaciMatrix:
 
 
 def check_editable(matrix: RaciMatrix) -> None:
-    if matrix.project.status == ProjectStatus.RETIRED:
-        raise ValidationError("The project is retired: its RACI matrix is kept as it is.")
+    ensure_project_writable(matrix.project)
     if SignoffRequest.objects.filter(
         target_type__app_label="raci", target_type__model="racimatrix", target_id=matrix.pk, state=RequestState.OPEN
     ).exists():
@@ -95,6 +94,7 @@ def stage_position(stage: str, offset: int) -> int:
 def raci_matrix_setup(*, actor, project: Project) -> RaciMatrix:
     """Give the project its matrix with a row per gate and per registry deliverable, filled with the
     guide's defaults (apps/raci/defaults.py). Idempotent: existing rows and cells are left alone."""
+    ensure_project_writable(project)
     matrix, _ = RaciMatrix.objects.get_or_create(project=project)
     matrix = lock_matrix(matrix)
     have = {(a.kind, a.stage if a.kind == ActivityKind.GATE else a.deliverable_id) for a in matrix.activities.all()}
@@ -272,8 +272,6 @@ def raci_matrix_submit(
         actor=actor,
         target=matrix,
         due_on=due_on or timezone.localdate() + datetime.timedelta(days=DEFAULT_APPROVAL_DAYS),
-        roles=list(MATRIX_APPROVERS),
-        policy=Policy.ALL,
         note=note,
     )
 

@@ -16,6 +16,7 @@ from apps.projects.access import ProjectAccessMixin
 from apps.projects.choices import Role, Stage
 
 from . import exports, selectors, services
+from .approval import MATRIX_APPROVERS
 from .choices import CELL_VALUES, ROLE_SHORT, ActivityKind
 from .forms import ActivityForm, ImportForm, SubmitForm
 from .importing import RaciImportError, raci_import
@@ -246,7 +247,7 @@ class SubmitView(MatrixMixin, FormView):
 
     def get_context_data(self, **kwargs):
         grid = selectors.grid_build(matrix=self.matrix)
-        return super().get_context_data(grid=grid, approvers=[Role(r) for r in services.MATRIX_APPROVERS], **kwargs)
+        return super().get_context_data(grid=grid, approvers=[Role(r) for r in MATRIX_APPROVERS], **kwargs)
 
     def form_valid(self, form):
         try:

@@ -5,7 +5,7 @@ from apps.deliverables.choices import DeliverableStatus
 from apps.deliverables.models import Deliverable, ProjectDeliverable
 from apps.projects.choices import Role, Stage
 from apps.raci import services
-from apps.raci.approval import RACI_DELIVERABLE_KEY
+from apps.raci.approval import MATRIX_APPROVERS, RACI_DELIVERABLE_KEY
 from apps.signoffs import services as signoff_services
 from apps.signoffs.choices import RequestState
 
@@ -13,8 +13,8 @@ from .conftest import activity
 
 
 def _approve_all(signoff, project):
-    for role in services.MATRIX_APPROVERS:
-        signoff_services.signoff_decide(actor=project.people[role], request=signoff, approve=True, note="ok")
+    for role in MATRIX_APPROVERS:
+        signoff_services.signoff_decide(actor=project.people[role], signoff=signoff, approve=True, note="ok")
     signoff.refresh_from_db()
     return signoff
 
@@ -34,7 +34,7 @@ def test_matrix_with_violations_cannot_be_submitted(matrix, staffed_project, req
 
 def test_sponsor_and_owner_approve_and_a_later_change_invalidates_the_approval(matrix, staffed_project, requester):
     signoff = services.raci_matrix_submit(actor=requester, matrix=matrix)
-    assert sorted(slot.role for slot in signoff.approvers.all()) == sorted(services.MATRIX_APPROVERS)
+    assert sorted(slot.role for slot in signoff.approvers.all()) == sorted(MATRIX_APPROVERS)
     with pytest.raises(ValidationError, match="awaiting approval"):
         services.raci_cell_set(
             actor=requester, activity=activity(matrix, "gate:scoping"), role=Role.QA_ENGINEER, letters="I"
