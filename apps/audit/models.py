@@ -9,8 +9,9 @@ field-level diff. This model is auditlog's entry with three additions:
   (see `services.audit_chain_verify`);
 * `project_id`: the project the audited record belongs to (a plain column, no
   foreign key: deleting a project must not touch its history);
-* refusal to update or delete, in the ORM here and, on PostgreSQL, by a trigger
-  (migration 0002).
+* refusal to update or delete: in the ORM through `apps.core.models.AppendOnlyModel`
+  (the portal's one append-only guard) and, on PostgreSQL, by a trigger (migration 0002)
+  that holds even against raw SQL.
 """
 
 import hashlib
@@ -20,6 +21,8 @@ from contextlib import contextmanager
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.db import connection, models, transaction
+
+from apps.core.models import AppendOnlyModel, AppendOnlyQuerySet
 
 GENESIS_HASH = "0" * 64
 _sqlite_chain_lock = threading.Lock()
@@ -38,18 +41,8 @@ def _chain_lock():
             yield
 
 
-class AppendOnlyError(Exception):
-    """Raised on any attempt to change or remove an audit entry."""
-
-
-class AuditEntryQuerySet(models.QuerySet):
+class AuditEntryQuerySet(AppendOnlyQuerySet):
     """Audit entries can be read and filtered, never bulk-changed."""
-
-    def update(self, **kwargs):
-        raise AppendOnlyError("Audit entries are append-only.")
-
-    def delete(self):
-        raise AppendOnlyError("Audit entries are append-only.")
 
     def for_project(self, project_id: int):
         return self.filter(project_id=project_id)
@@ -59,7 +52,7 @@ class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):
     """auditlog's manager (log_create & co.) over the append-only queryset."""
 
 
-class AuditEntry(AbstractLogEntry):
+class AuditEntry(AppendOnlyModel, AbstractLogEntry):
     """One create, update or delete of a governance record, chained to the one before."""
 
     project_id = models.BigIntegerField(null=True, blank=True, db_index=True)
@@ -74,8 +67,6 @@ class AuditEntry(AbstractLogEntry):
         verbose_name_plural = "audit entries"
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("Audit entries are append-only.")
         self.project_id = (self.additional_data or {}).get("project_id", self.project_id)
         with transaction.atomic(), _chain_lock():
             super().save(*args, **kwargs)
@@ -87,9 +78,6 @@ class AuditEntry(AbstractLogEntry):
         self.prev_hash = previous or GENESIS_HASH
         self.entry_hash = self.compute_hash()
         return super()._save_table(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Audit entries are append-only.")
 
     def hash_payload(self) -> str:
         """The canonical text that the entry's hash covers."""

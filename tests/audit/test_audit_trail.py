@@ -7,8 +7,9 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from apps.audit.models import AppendOnlyError, AuditEntry
+from apps.audit.models import AuditEntry
 from apps.audit.services import audit_chain_verify
+from apps.core.models import AppendOnlyError
 from apps.projects.choices import Role
 from tests.factories import ProjectFactory, UserFactory, add_member
 from tests.projects.test_permission_matrix import edit_form_data

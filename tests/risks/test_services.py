@@ -10,6 +10,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from apps.audit.models import AuditEntry
+from apps.core.models import AppendOnlyError
 from apps.risks import selectors, services
 from apps.risks.choices import NotificationKind, ReviewFrequency, RiskStatus
 from apps.risks.models import Risk, RiskNotification
@@ -77,9 +78,9 @@ def test_reviewed_no_change_records_who_and_when_and_restarts_the_period(make_ri
 
 def test_reviews_and_acceptances_are_append_only(make_risk, team):
     review = services.risk_review(actor=team["owner"], risk=make_risk())
-    with pytest.raises(PermissionError):
+    with pytest.raises(AppendOnlyError):
         review.save()
-    with pytest.raises(PermissionError):
+    with pytest.raises(AppendOnlyError):
         type(review).objects.filter(pk=review.pk).update(note="edited")
 
 
