@@ -165,7 +165,7 @@ def test_registry_view_filters_sorts_by_due_date_and_exports_csv_with_formulas_e
 
     client.force_login(other.owner)
     export = client.get(reverse("deliverables:registry"), {"format": "csv"})
-    table = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    table = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
     assert table[0][:3] == ["project", "deliverable", "primary_stage"]
     assert {row[0] for row in table[1:]} == {'\'=HYPERLINK("http://evil")'}
     assert "'@Mallory +1" in {row[4] for row in table[1:]}
