@@ -7,12 +7,11 @@ rows are fetched in bulk and joined in Python.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from apps.projects.choices import Stage
-from apps.projects.models import Membership, Project
+from apps.projects.models import Project
 
 from .choices import COMPLETE_STATUSES, Requirement, ResponseStatus
 from .models import (
@@ -136,15 +135,6 @@ def checklist_get(*, project: Project, checklist_id: int) -> ProjectChecklist:
 def item_get(*, checklist: ProjectChecklist, item_key: str) -> TemplateItem:
     return get_object_or_404(
         TemplateItem.objects.select_related("section"), version_id=checklist.version_id, key=item_key
-    )
-
-
-def project_members(*, project: Project) -> QuerySet:
-    """The people who may own items: project members, each once, by name."""
-    return (
-        get_user_model()
-        .objects.filter(pk__in=Membership.objects.filter(project=project).values("user_id"))
-        .order_by("first_name", "last_name", "username")
     )
 
 

@@ -1,13 +1,13 @@
 """Filters of the deliverables registry (the product manager's cross-project view, UI and API)."""
 
 import django_filters
-from django.contrib.auth import get_user_model
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from apps.projects.access import visible_projects
 from apps.projects.choices import Stage
-from apps.projects.models import Membership, Project
+from apps.projects.models import Project
+from apps.projects.selectors import project_members
 
 from .choices import DeliverableStatus
 from .models import ProjectDeliverable
@@ -44,11 +44,7 @@ class RegistryFilter(django_filters.FilterSet):
         user = user or getattr(request, "user", None)
         projects = visible_projects(user) if user is not None else Project.objects.none()
         self.filters["project"].queryset = projects
-        self.filters["owner"].queryset = (
-            get_user_model()
-            .objects.filter(pk__in=Membership.objects.filter(project__in=projects).values("user_id"))
-            .order_by("first_name", "last_name")
-        )
+        self.filters["owner"].queryset = project_members(project=projects)
         self.filters["owner"].field.label_from_instance = lambda person: person.display_name
 
     def filter_stale(self, queryset, name, value):

@@ -25,7 +25,8 @@ from apps.core.sentinels import UNSET, Unset
 from apps.core.uploads import check_upload
 from apps.projects import roles
 from apps.projects.choices import Role, Stage
-from apps.projects.models import Membership, Project
+from apps.projects.models import Project
+from apps.projects.selectors import project_members, project_role_holders
 
 from .choices import CALENDAR_INTERVALS, Cadence, DeliverableStatus
 from .models import Deliverable, ProjectDeliverable
@@ -139,11 +140,7 @@ def _refresh_due(project_deliverable: ProjectDeliverable) -> None:
 
 def _default_owners(project: Project) -> dict[str, object]:
     """The first member (by name) holding each role: a deliverable's initial owner."""
-    owners: dict[str, object] = {}
-    memberships = Membership.objects.filter(project=project).select_related("user")
-    for membership in sorted(memberships, key=lambda m: m.user.display_name.lower()):
-        owners.setdefault(membership.role, membership.user)
-    return owners
+    return {role: people[0] for role, people in project_role_holders(project=project).items()}
 
 
 @transaction.atomic
@@ -206,7 +203,7 @@ def project_deliverable_update(
     if owner is not UNSET and owner != pd.owner:
         if not manages:
             errors["owner"] = "Only a Product Owner or Product Manager of the project reassigns deliverables."
-        elif owner is not None and not Membership.objects.filter(project=pd.project, user=owner).exists():
+        elif owner is not None and not project_members(project=pd.project).filter(pk=owner.pk).exists():
             errors["owner"] = f"{owner} is not a member of this project; only members own its deliverables."
         else:
             pd.owner = owner

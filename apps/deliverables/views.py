@@ -10,10 +10,10 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from apps.checklists.selectors import project_members
 from apps.core.exports import tabular_response
 from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin
+from apps.projects.selectors import project_members
 
 from . import selectors, services
 from .choices import DeliverableStatus

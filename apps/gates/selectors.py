@@ -1,10 +1,10 @@
 """Reads of stage gates: the lifecycle timeline and one gate with its history."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from apps.projects.choices import Role, Stage
-from apps.projects.models import Membership, Project
+from apps.projects.models import Project
+from apps.projects.selectors import project_role_holders
 from apps.signoffs.models import SignoffRequest
 
 from .choices import STAGE_APPROVERS, GateState
@@ -42,9 +42,7 @@ def gate_for(*, project: Project, stage: str) -> Gate:
 def gate_timeline(*, project: Project) -> list[TimelineStep]:
     """The eight gates in order with their state, approvers and latest sign-off (four queries)."""
     gates = {gate.stage: gate for gate in Gate.objects.filter(project=project)}
-    holders: dict[str, list[str]] = defaultdict(list)
-    for membership in Membership.objects.filter(project=project).select_related("user"):
-        holders[membership.role].append(membership.user.display_name)
+    holders = project_role_holders(project=project)
     latest: dict[int, SignoffRequest] = {}
     for request in SignoffRequest.objects.filter(target_type__model="gate", project=project).order_by("id"):
         latest[request.target_id] = request
@@ -57,7 +55,10 @@ def gate_timeline(*, project: Project) -> list[TimelineStep]:
                 stage=stage,
                 label=label,
                 gate=gate,
-                approvers=[(Role(role).label, holders.get(role, [])) for role in STAGE_APPROVERS[stage]],
+                approvers=[
+                    (Role(role).label, [person.display_name for person in holders.get(role, [])])
+                    for role in STAGE_APPROVERS[stage]
+                ],
                 signoff=latest.get(gate.pk) if gate.pk else None,
                 current=stage == project.current_stage,
                 passed_unrecorded=gate.pk is None and index < project.stage_index,

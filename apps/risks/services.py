@@ -28,6 +28,7 @@ from apps.core.permissions import has_object_perm
 from apps.projects import roles
 from apps.projects.choices import Role
 from apps.projects.models import Membership, Project
+from apps.projects.selectors import project_members, project_role_holders
 from apps.signoffs import services as signoff_services
 from apps.signoffs import targets
 from apps.signoffs.choices import Policy, RequestState
@@ -108,7 +109,7 @@ def risk_register_update(*, actor, project: Project, acceptance_threshold: int) 
 
 
 def _check_owner(*, project: Project, owner) -> None:
-    if owner is not None and not Membership.objects.filter(project=project, user=owner).exists():
+    if owner is not None and not project_members(project=project).filter(pk=owner.pk).exists():
         raise ValidationError({"owner": f"{owner} is not a member of {project}: a risk's owner must be a member."})
 
 
@@ -267,12 +268,9 @@ def acceptance_signoff_problem(*, actor, project: Project) -> str | None:
     engine never lets the requester decide their own request, so a role that only
     the requester holds would leave its approval slot empty forever.
     """
-    holders: dict[str, set[int]] = {role: set() for role in SIGNOFF_ROLES}
-    for role, user_id in Membership.objects.filter(project=project, role__in=SIGNOFF_ROLES).values_list(
-        "role", "user_id"
-    ):
-        holders[role].add(user_id)
-    for role, users in holders.items():
+    holders = project_role_holders(project=project, roles=SIGNOFF_ROLES)
+    for role in SIGNOFF_ROLES:
+        users = {person.pk for person in holders.get(role, [])}
         label = Role(role).label
         if not users:
             return (
