@@ -9,7 +9,6 @@ Rules, enforced here for the browser, the API and the admin alike:
   when the project started tracking the deliverable), event-driven cadences have no date.
 """
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.cadence import Cadence, cadence_delta
 from apps.core.permissions import object_perms
 from apps.core.sentinels import UNSET, Unset
 from apps.core.uploads import check_upload
@@ -28,7 +28,7 @@ from apps.projects.choices import Role, Stage
 from apps.projects.models import Project
 from apps.projects.selectors import project_members, project_role_holders
 
-from .choices import CALENDAR_INTERVALS, Cadence, DeliverableStatus
+from .choices import CADENCE_VALUES, DeliverableStatus
 from .models import Deliverable, ProjectDeliverable
 
 REGISTRY_FILE = Path(__file__).resolve().parent / "data" / "registry.yaml"
@@ -48,7 +48,7 @@ def parse_registry(text: str | bytes, *, file_name: str) -> list[dict]:
     entries = data.get("deliverables") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise ValidationError(f"{file_name}: expected a mapping with a non-empty 'deliverables' list")
-    vocabularies = {"primary_stage": Stage.values, "owner_role": Role.values, "cadence": Cadence.values}
+    vocabularies = {"primary_stage": Stage.values, "owner_role": Role.values, "cadence": CADENCE_VALUES}
     seen: set[str] = set()
     for index, entry in enumerate(entries):
         where = f"deliverables[{index}]"
@@ -112,19 +112,11 @@ def registry_load(*, path: Path = REGISTRY_FILE) -> RegistryReport:
 # --- Due dates -------------------------------------------------------------------------
 
 
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def next_due_date(cadence: str, base: date) -> date | None:
-    """The next due date of a calendar cadence counted from `base`; None for event-driven cadences."""
-    interval = CALENDAR_INTERVALS.get(cadence)
-    if interval is None:
+    """One calendar step (apps.core.cadence) after `base`; None for event-driven cadences."""
+    if cadence not in Cadence.values:
         return None
-    days, months = interval
-    return _add_months(base, months) + timedelta(days=days)
+    return base + cadence_delta(cadence)
 
 
 def _refresh_due(project_deliverable: ProjectDeliverable) -> None:

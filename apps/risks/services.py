@@ -24,6 +24,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.core.cadence import cadence_delta
 from apps.core.permissions import has_object_perm
 from apps.projects import roles
 from apps.projects.choices import Role
@@ -34,7 +35,7 @@ from apps.signoffs import targets
 from apps.signoffs.choices import Policy, RequestState
 from apps.signoffs.models import SignoffRequest
 
-from .choices import REVIEW_FREQUENCY_DAYS, NotificationKind, ReviewFrequency, RiskStatus
+from .choices import NotificationKind, ReviewFrequency, RiskStatus
 from .models import (
     Risk,
     RiskAcceptance,
@@ -72,7 +73,8 @@ SIGNED_RISK_FIELDS = ("residual_impact", "residual_likelihood", "mitigation")
 
 
 def next_review_date(frequency: str, *, today: datetime.date | None = None) -> datetime.date:
-    return (today or timezone.localdate()) + datetime.timedelta(days=REVIEW_FREQUENCY_DAYS[frequency])
+    """One step of the review frequency after `today`: a month is a calendar month (apps.core.cadence)."""
+    return (today or timezone.localdate()) + cadence_delta(frequency)
 
 
 # --- The register and its codes ---------------------------------------------------
