@@ -14,6 +14,7 @@ from apps.projects.choices import Stage
 from apps.projects.models import Project
 
 from .choices import COMPLETE_STATUSES, Requirement, ResponseStatus
+from .filters import ItemFilter
 from .models import (
     ChecklistTemplate,
     Evidence,
@@ -188,30 +189,20 @@ class ItemRow:
         return self.item.requirement == Requirement.REQUIRED and not self.is_complete
 
 
-def _matches(row: ItemRow, filters, user) -> bool:
-    stage, status = filters.get("stage"), filters.get("status")
-    requirement, owner, text = filters.get("requirement"), filters.get("owner"), (filters.get("q") or "").lower()
-    if stage and row.item.stage != stage:
-        return False
-    if status and row.status != status:
-        return False
-    if requirement and row.item.requirement != requirement:
-        return False
-    if owner == "me" and (row.owner is None or row.owner.pk != user.pk):
-        return False
-    if owner == "none" and row.owner is not None:
-        return False
-    return not text or text in row.item.title.lower() or text in row.item.key
+def checklist_filter(*, checklist: ProjectChecklist, user=None, filters=None) -> ItemFilter:
+    """The item FilterSet of a checklist (its `.qs`: the matching items in order; its `.form`: the filter bar)."""
+    return ItemFilter(filters or None, checklist=checklist, user=user)
+
+
+def item_rows(*, checklist: ProjectChecklist, items) -> list[ItemRow]:
+    """Rows for `items` of the checklist, each with the project's response (two queries)."""
+    responses = {response.item_id: response for response in _responses(checklist)}
+    return [ItemRow(item, responses.get(item.pk)) for item in items]
 
 
 def checklist_rows(*, checklist: ProjectChecklist, user=None, filters=None) -> list[ItemRow]:
     """The checklist's items in order with their responses, filtered by stage, status, requirement, owner, text."""
-    items = TemplateItem.objects.filter(version_id=checklist.version_id).select_related("section").order_by("position")
-    responses = {response.item_id: response for response in _responses(checklist)}
-    rows = [ItemRow(item, responses.get(item.pk)) for item in items]
-    if filters:
-        rows = [row for row in rows if _matches(row, filters, user)]
-    return rows
+    return item_rows(checklist=checklist, items=checklist_filter(checklist=checklist, user=user, filters=filters).qs)
 
 
 def item_row(*, checklist: ProjectChecklist, item: TemplateItem) -> ItemRow:

@@ -17,7 +17,6 @@ from apps.projects.selectors import project_members
 
 from . import selectors, services
 from .choices import EvidenceKind, ItemKind, ResponseStatus
-from .filters import ItemFilterForm
 from .forms import (
     CommentForm,
     EvidenceForm,
@@ -211,9 +210,10 @@ class ChecklistDetailView(ChecklistMixin, TemplateView):
     template_name = "checklists/checklist_detail.html"
 
     def get_context_data(self, **kwargs):
-        filter_form = ItemFilterForm(self.request.GET or None)
-        filters = filter_form.filters()
-        rows = selectors.checklist_rows(checklist=self.checklist, user=self.request.user, filters=filters)
+        item_filter = selectors.checklist_filter(
+            checklist=self.checklist, user=self.request.user, filters=self.request.GET
+        )
+        rows = selectors.item_rows(checklist=self.checklist, items=item_filter.qs)
         sections = []
         for row in rows:
             if not sections or sections[-1][0].pk != row.item.section_id:
@@ -230,8 +230,8 @@ class ChecklistDetailView(ChecklistMixin, TemplateView):
         return super().get_context_data(
             sections=sections,
             row_count=len(rows),
-            filter_form=filter_form,
-            filtered=bool(filters),
+            filter_form=item_filter.form,
+            filtered=item_filter.active,
             progress=progress,
             members=self.members,
             statuses=ResponseStatus.choices,
