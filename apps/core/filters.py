@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 
 import django_filters
 from django.db.models import F, OrderBy
+from django_filters.fields import ChoiceField
 
 
 def _descending(ordering):
@@ -25,7 +26,8 @@ class SortFilter(django_filters.OrderingFilter):
 
     `sorts` maps each key to (label, ordering terms: field names or expressions);
     "-key" sorts descending. With no sort given the list sorts by `default`; every
-    ordering ends with `tiebreak`, so pages are stable.
+    ordering ends with `tiebreak`, so pages are stable. One key at a time: the
+    page's select and column headers set one, and a form field keeps its value.
     """
 
     def __init__(self, *args, sorts: Mapping[str, tuple[str, Sequence]], default: str, tiebreak=(), **kwargs):
@@ -40,13 +42,13 @@ class SortFilter(django_filters.OrderingFilter):
             field_labels={key: label for key, (label, _) in sorts.items()},
             **kwargs,
         )
+        self.field_class = ChoiceField  # one key, not django-filter's CSV list ("a,-b")
 
-    def ordering(self, params) -> list:
-        terms = []
-        for param in [p for p in params or () if p] or [self.default]:
-            descending = param.startswith("-")
-            for term in self.sorts.get(param.lstrip("-"), ()):
-                terms.append(_descending(term) if descending else term)
+    def ordering(self, param: str | None) -> list:
+        """The order_by() terms of one sort key ("residual", "-due"); the default when none is given."""
+        param = param or self.default
+        descending = param.startswith("-")
+        terms = [_descending(term) if descending else term for term in self.sorts.get(param.lstrip("-"), ())]
         return terms + list(self.tiebreak)
 
     def filter(self, qs, value):
