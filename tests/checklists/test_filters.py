@@ -64,6 +64,7 @@ def test_the_page_filters_from_the_url_and_keeps_the_values_in_the_form(client, 
     assert page.status_code == 200
     assert "1 item match the filters" in html and "Check number 2" in html and "Check number 1<" not in html
     assert '<option value="me" selected>' in html and '<option value="evaluation" selected>' in html
+    assert 'name="stage" class="form-select"' in html  # the filter bar keeps the portal's form styling
     unfiltered = client.get(url).content.decode()
     assert "5 items." in unfiltered and "match the filters" not in unfiltered
 
