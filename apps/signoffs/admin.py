@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from apps.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import Approver, SignoffEvent, SignoffReminder, SignoffRequest
+from .models import Approver, SignoffEvent, SignoffRequest
 
 
 class ApproverInline(ReadOnlyInline):
@@ -34,8 +34,3 @@ class ApproverAdmin(ReadOnlyAdmin):
 class SignoffEventAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "request", "kind", "actor", "approver")
     list_filter = ("kind",)
-
-
-@admin.register(SignoffReminder)
-class SignoffReminderAdmin(ReadOnlyAdmin):
-    list_display = ("day", "request", "recipient", "sent_at")

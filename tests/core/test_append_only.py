@@ -23,7 +23,9 @@ def _existing_row(model):
 def test_every_decision_and_event_record_is_append_only():
     labels = {model._meta.label for model in APPEND_ONLY_MODELS}
     assert {
+        "audit.AuditCheckpoint",
         "audit.AuditEntry",
+        "audit.SecurityEvent",
         "checklists.ItemReview",
         "gates.GateEvent",
         "risks.RiskAcceptance",
