@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from apps.core.exports import tabular_response
 from apps.core.pdf import pdf_html, render_pdf
 from apps.projects.choices import Role, Stage
 
@@ -44,8 +45,6 @@ def pdf_context(grid: Grid, approval) -> dict:
 
 def export_response(grid: Grid, fmt: str, *, approval=None, request=None) -> HttpResponse:
     if fmt in ("csv", "xlsx"):
-        from apps.core.exports import tabular_response  # noqa: PLC0415 - top-level once p-core is on main
-
         return tabular_response(fmt=fmt, filename=filename(grid), columns=COLUMNS, rows=rows(grid))
     if fmt == "html":  # the PDF's HTML, for styling work
         return HttpResponse(pdf_html("raci/pdf/matrix.html", pdf_context(grid, approval), request=request))

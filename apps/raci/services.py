@@ -1,7 +1,7 @@
 """Writes to RACI matrices. The browser, the API, the import and the admin all come through here.
 
-Every write locks the matrix row first (one order everywhere: matrix, then its
-rows), applies the rules of `rules.py`, bumps the matrix's revision when
+Every write locks the project row, then the matrix row, before its first audited
+write (one lock order everywhere, see apps.projects.services.project_lock), applies the rules of `rules.py`, bumps the matrix's revision when
 something changed, and asks the sign-off engine whether an approval of the
 matrix still holds (`signoff_check_current`, same transaction): a change after
 approval invalidates it.
@@ -18,7 +18,7 @@ from apps.deliverables.models import Deliverable
 from apps.projects import roles
 from apps.projects.choices import Role, Stage
 from apps.projects.models import STAGE_ORDER, Project
-from apps.projects.services import ensure_project_writable
+from apps.projects.services import ensure_project_writable, project_lock
 from apps.signoffs import services as signoff_services
 from apps.signoffs.choices import RequestState
 from apps.signoffs.models import SignoffRequest
@@ -39,6 +39,8 @@ def check_manager(actor, project: Project) -> None:
 
 
 def lock_matrix(matrix: RaciMatrix) -> RaciMatrix:
+    """The matrix row, locked; the project row first (one lock order everywhere: see project_lock)."""
+    project_lock(matrix.project_id)
     return RaciMatrix.objects.select_for_update().select_related("project").get(pk=matrix.pk)
 
 
@@ -95,6 +97,7 @@ def raci_matrix_setup(*, actor, project: Project) -> RaciMatrix:
     """Give the project its matrix with a row per gate and per registry deliverable, filled with the
     guide's defaults (apps/raci/defaults.py). Idempotent: existing rows and cells are left alone."""
     ensure_project_writable(project)
+    project_lock(project.pk)  # before the first audited write (the matrix's creation)
     matrix, _ = RaciMatrix.objects.get_or_create(project=project)
     matrix = lock_matrix(matrix)
     have = {(a.kind, a.stage if a.kind == ActivityKind.GATE else a.deliverable_id) for a in matrix.activities.all()}

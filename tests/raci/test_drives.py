@@ -30,7 +30,10 @@ def evaluation_gate(staffed_project, matrix):
         checklist_services.checklist_remove(actor=project.owner, checklist=checklist)
     for pd in ProjectDeliverable.objects.filter(project=project, deliverable__primary_stage=Stage.EVALUATION):
         project_deliverable_update(
-            actor=project.owner, project_deliverable=pd, status=DeliverableStatus.APPROVED, link="https://docs.example.com/evaluation"
+            actor=project.owner,
+            project_deliverable=pd,
+            status=DeliverableStatus.APPROVED,
+            link="https://docs.example.com/evaluation",
         )
     project_services.project_update(actor=project.owner, project=project, current_stage=Stage.EVALUATION)
     project.refresh_from_db()

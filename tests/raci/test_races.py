@@ -7,7 +7,7 @@ from django.db import connection
 from apps.projects.choices import Role
 from apps.raci import services
 from apps.raci.models import RaciAssignment
-from tests.risks.test_races import race
+from tests.concurrency import race
 
 from .conftest import activity
 
