@@ -1,8 +1,9 @@
 """Writes to RACI matrices. The browser, the API, the import and the admin all come through here.
 
 Every write locks the project row, then the matrix row, before its first audited
-write (one lock order everywhere, see apps.projects.services.project_lock), applies the rules of `rules.py`, bumps the matrix's revision when
-something changed, and asks the sign-off engine whether an approval of the
+write (one lock order everywhere, see apps.projects.services.project_lock),
+applies the rules of `rules.py`, bumps the matrix's revision when something
+changed, and asks the sign-off engine whether an approval of the
 matrix still holds (`signoff_check_current`, same transaction): a change after
 approval invalidates it.
 """
