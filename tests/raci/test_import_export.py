@@ -86,3 +86,25 @@ def test_pdf_export_prints_every_activity_and_letter(client, matrix, staffed_pro
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "RACI matrix — " + staffed_project.name in text
     assert "Evaluation gate" in text and "Model Card / Fact Sheet" in text
+
+
+def test_csv_export_imports_back_unchanged_and_xlsx_has_the_same_columns(client, matrix, staffed_project):
+    from openpyxl import load_workbook
+
+    from apps.raci.exports import COLUMNS
+
+    client.force_login(staffed_project.owner)
+    response = client.get(reverse("raci:export", args=[staffed_project.slug, "csv"]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert text.splitlines()[0].split(",")[:4] == ["Key", "Activity", "Stage", "Kind"]
+    before = grid_build(matrix=matrix).snapshot()
+    result = raci_import(actor=staffed_project.owner, matrix=matrix, upload=_csv(text))
+    assert result.updated == 37 and result.created == []
+    assert grid_build(matrix=matrix).snapshot() == before
+    matrix.refresh_from_db()
+    assert matrix.revision == 1  # nothing changed, so no new revision
+
+    workbook = client.get(reverse("raci:export", args=[staffed_project.slug, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(workbook.content), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == COLUMNS and len(rows) == 38
