@@ -3,6 +3,12 @@
 A view or API endpoint declares which project permission each HTTP method needs;
 this module resolves the project from the URL (404 when the user may not see
 it) and refuses the method when the permission is missing (403).
+
+Reads accept portal-wide permissions (the Compliance Auditors group reads every
+project); a write needs the permission granted on the project itself, through a
+role. So a portal-wide reader gets 403 on every write, even on the writes that
+only need `view_project` because a service decides the rest (sign-offs,
+deliverable owners), and never a redirect or a form.
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -12,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from apps.core.permissions import object_perms, objects_for
+from apps.core.permissions import object_grants, object_perms, objects_for
 
 from . import roles
 from .models import Project
@@ -23,6 +29,13 @@ READ_ONLY = {method: roles.VIEW for method in SAFE_METHODS}
 def visible_projects(user, perm: str = roles.VIEW) -> QuerySet[Project]:
     """Projects on which `user` holds `perm`; everything else does not exist for them."""
     return objects_for(user, f"projects.{perm}", Project.objects.all())
+
+
+def project_allows(user, project: Project, perm: str, method: str) -> bool:
+    """Whether `user` may use `method` where it needs `perm` on `project` (see the module docstring)."""
+    if method in SAFE_METHODS:
+        return perm in object_perms(user, project)
+    return perm in object_grants(user, project)
 
 
 def project_of(obj) -> Project:
@@ -46,7 +59,9 @@ class ProjectAccessMixin(LoginRequiredMixin):
         self.project = get_object_or_404(visible_projects(request.user), slug=kwargs[self.project_url_kwarg])
         self.project_perms = object_perms(request.user, self.project)
         needed = self.permission_required.get(request.method, roles.CHANGE)
-        if needed not in self.project_perms:
+        # Reads reuse the permissions computed for the templates; writes need a grant on the project.
+        granted = self.project_perms if request.method in SAFE_METHODS else object_grants(request.user, self.project)
+        if needed not in granted:
             raise PermissionDenied(f"Your project roles do not allow this ({roles.ACTION_LABELS[needed]}).")
         return super().dispatch(request, *args, **kwargs)
 
@@ -73,10 +88,10 @@ class ProjectPermission(BasePermission):
         project = getattr(view, "parent_project", None)
         if project is None:
             return True
-        return self._needed(request, view) in object_perms(request.user, project)
+        return project_allows(request.user, project, self._needed(request, view), request.method)
 
     def has_object_permission(self, request, view, obj):
-        return self._needed(request, view) in object_perms(request.user, project_of(obj))
+        return project_allows(request.user, project_of(obj), self._needed(request, view), request.method)
 
 
 class ProjectScopedAPIMixin:
