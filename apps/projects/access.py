@@ -46,8 +46,9 @@ def project_of(obj) -> Project:
 class ProjectAccessMixin(LoginRequiredMixin):
     """For views under /projects/<project_slug>/...: sets self.project and self.project_perms.
 
-    `permission_required` maps HTTP methods to project permissions; methods not
-    listed fall back to the first write permission, so forgetting one denies.
+    `permission_required` maps HTTP methods to project permissions; it is also the list
+    of methods the view answers: HEAD follows GET, any other method not listed answers
+    405 (a FormView's PUT would otherwise run its POST under a permission nobody chose).
     """
 
     project_url_kwarg = "project_slug"
@@ -58,7 +59,9 @@ class ProjectAccessMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         self.project = get_object_or_404(visible_projects(request.user), slug=kwargs[self.project_url_kwarg])
         self.project_perms = object_perms(request.user, self.project)
-        needed = self.permission_required.get(request.method, roles.CHANGE)
+        needed = self.permission_required.get("GET" if request.method == "HEAD" else request.method)
+        if needed is None:
+            return self.http_method_not_allowed(request, *args, **kwargs)
         # Reads reuse the permissions computed for the templates; writes need a grant on the project.
         granted = self.project_perms if request.method in SAFE_METHODS else object_grants(request.user, self.project)
         if needed not in granted:
