@@ -70,7 +70,7 @@ class Endpoint:
 
     `allowed_roles` replaces the ROLE_PERMISSIONS lookup only where a rule beyond the project
     permission decides who may act (the sign-off engine: approvers decide, the requester
-    withdraws); say why next to it.
+    withdraws; only the author removes evidence); say why next to it.
     """
 
     name: str
@@ -153,7 +153,9 @@ class PermissionWorld:
             setattr(self, key, value)
 
     def user(self, who: str):
-        return {OUTSIDER: self.outsider, AUDITOR: self.auditor}.get(who) or self.people[who]
+        """A fresh copy of the person: no permission cache survives from an earlier test."""
+        person = {OUTSIDER: self.outsider, AUDITOR: self.auditor}.get(who) or self.people[who]
+        return type(person).objects.get(pk=person.pk)
 
     def _build_records(self) -> None:
         from apps.checklists import services as checklists

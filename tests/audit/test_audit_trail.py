@@ -10,8 +10,7 @@ from rest_framework.authtoken.models import Token
 from apps.audit.models import AppendOnlyError, AuditEntry
 from apps.audit.services import audit_chain_verify
 from apps.projects.choices import Role
-from tests.factories import ProjectFactory, UserFactory, add_member
-from tests.projects.test_permission_matrix import edit_form_data
+from tests.factories import ProjectFactory, UserFactory, add_member, edit_form_data
 
 
 def project_updates(project):

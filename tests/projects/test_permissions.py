@@ -4,6 +4,7 @@ import pytest
 
 from apps.projects import roles
 from apps.projects.choices import Role
+from tests.factories import edit_form_data
 from tests.permission_suite import api, assert_access, page, permission_cases
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def _project(world):
 ENDPOINTS = [
     page("projects:project-detail"),
     page("projects:project-update", "get", roles.CHANGE),
-    page("projects:project-update", "post", roles.CHANGE, data={"name": "Renamed"}),
+    page("projects:project-update", "post", roles.CHANGE, data=lambda w: edit_form_data(w.project, name="Renamed")),
     page("projects:project-delete", "get", roles.DELETE, **BARE),
     page("projects:project-delete", "post", roles.DELETE, data=lambda w: {"confirm_name": w.bare_project.name}, **BARE),
     page("projects:member-list"),
