@@ -20,8 +20,8 @@ def _patterns(patterns, prefix="", namespace=""):
 
 
 def _methods(callback) -> set[str]:
-    if getattr(callback, "actions", None):  # a DRF viewset route
-        return set(callback.actions)
+    if getattr(callback, "actions", None):  # a DRF viewset route (DRF adds HEAD once it has served a GET)
+        return set(callback.actions) - SKIPPED_METHODS
     view = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
     if view is None:
         return {"get"}
