@@ -1,76 +1,74 @@
-"""Who may read and change a RACI matrix (kept in one file to move onto tests/permission_suite.py)."""
+"""RACI pages and API through the permission suite (tests/permission_suite.py)."""
 
 import pytest
-from django.urls import reverse
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from apps.projects.choices import Role
+from apps.projects import roles
+from apps.projects.choices import Role, Stage
+from apps.raci import services
+from tests.permission_suite import api, assert_access, page, permission_cases
 
-from .conftest import activity
-
-READ_PAGES = ["raci:matrix", "raci:by-role", "raci:by-person"]
-READ_API = ["", "activities/", "violations/", "by-role/", "by-person/"]
-
-
-def _api(project, path=""):
-    return f"/api/v1/projects/{project.slug}/raci/{path}"
+pytestmark = pytest.mark.django_db
 
 
-def _writes(project, matrix):
-    """(method, url, data) of every browser write."""
-    gate = activity(matrix, "gate:scoping")
-    return [
-        ("post", reverse("raci:cell", args=[project.slug, gate.pk, Role.QA_ENGINEER]), {"letters": "I"}),
-        ("post", reverse("raci:activity-create", args=[project.slug]), {"name": "X", "stage": "scoping"}),
-        ("post", reverse("raci:submit", args=[project.slug]), {"due_on": "2099-01-01"}),
-        ("post", reverse("raci:matrix-setup", args=[project.slug]), {}),
-        ("get", reverse("raci:import", args=[project.slug]), {}),
-    ]
+def PERMISSION_OBJECTS(world):
+    """The world's project has its default matrix (a project default); add a team activity."""
+    matrix = world.project.raci_matrix
+    team = services.raci_activity_create(
+        actor=world.project.owner,
+        matrix=matrix,
+        name="Permission suite review",
+        stage=Stage.EVALUATION,
+        cells={Role.QA_ENGINEER: "R", Role.PRODUCT_OWNER: "A"},
+    )
+    gate_row = matrix.activities.get(kind="gate", stage=Stage.SCOPING)
+    return {"raci_team": team, "raci_gate_row": gate_row}
 
 
-def _api_writes(project, matrix):
-    gate = activity(matrix, "gate:scoping")
-    return [
-        ("put", _api(project, f"activities/{gate.pk}/cells/"), {"role": Role.QA_ENGINEER, "letters": "I"}),
-        ("post", _api(project, "activities/"), {"name": "X", "stage": "scoping"}),
-        ("post", _api(project, "submit/"), {}),
-        ("post", _api(project, "setup/"), {}),
-    ]
+GATE_ROW = {"pk": lambda w: w.raci_gate_row.pk}
+TEAM = {"pk": lambda w: w.raci_team.pk}
+CELL = {"role": Role.QA_ENGINEER, "letters": "I"}
+NEW_ACTIVITY = {"name": "Vendor contract", "stage": Stage.SCOPING}
 
 
-@pytest.mark.parametrize("who", ["outsider", "anonymous"])
-def test_people_outside_the_project_cannot_see_the_matrix(client, api_client, matrix, staffed_project, outsider, who):
-    if who == "outsider":
-        client.force_login(outsider)
-        api_client.force_authenticate(outsider)
-    for name in READ_PAGES:
-        response = client.get(reverse(name, args=[staffed_project.slug]))
-        assert response.status_code == (404 if who == "outsider" else 302)
-    for path in READ_API:
-        assert api_client.get(_api(staffed_project, path)).status_code == (404 if who == "outsider" else 401)
-    for method, url, data in _writes(staffed_project, matrix):
-        assert getattr(client, method)(url, data).status_code in ((404,) if who == "outsider" else (302,))
+def _csv(world):
+    return {"file": SimpleUploadedFile("raci.csv", b"Activity,QA / Test Engineer\nScoping gate,I\n", "text/csv")}
 
 
-@pytest.mark.parametrize("who", ["auditor", Role.DATA_SCIENTIST, Role.EXECUTIVE_SPONSOR])
-def test_readers_read_everything_and_change_nothing(client, api_client, matrix, staffed_project, auditor, who):
-    user = auditor if who == "auditor" else staffed_project.people[who]
-    client.force_login(user)
-    api_client.force_authenticate(user)
-    for name in READ_PAGES:
-        assert client.get(reverse(name, args=[staffed_project.slug])).status_code == 200
-    for path in READ_API:
-        assert api_client.get(_api(staffed_project, path)).status_code == 200
-    assert client.get(reverse("raci:export", args=[staffed_project.slug, "pdf"])).status_code == 200
-    for method, url, data in _writes(staffed_project, matrix):
-        assert getattr(client, method)(url, data).status_code == 403, url
-    for method, url, data in _api_writes(staffed_project, matrix):
-        response = getattr(api_client, method)(url, data, format="json")
-        assert response.status_code == 403 and "error" in response.json(), url
+ENDPOINTS = [
+    page("raci:matrix"),
+    page("raci:by-role"),
+    page("raci:by-person"),
+    page("raci:export", fmt="csv"),
+    page("raci:export", fmt="pdf"),
+    page("raci:matrix-setup", "post", roles.MANAGE_RACI),
+    page("raci:cell", "post", roles.MANAGE_RACI, data={"letters": "I"}, role=Role.QA_ENGINEER, **GATE_ROW),
+    page("raci:activity-create", "get", roles.MANAGE_RACI),
+    page("raci:activity-create", "post", roles.MANAGE_RACI, data=NEW_ACTIVITY),
+    page("raci:activity-update", "get", roles.MANAGE_RACI, **TEAM),
+    page("raci:activity-update", "post", roles.MANAGE_RACI, data={"name": "Renamed", "stage": "evaluation"}, **TEAM),
+    page("raci:activity-delete", "post", roles.MANAGE_RACI, **TEAM),
+    page("raci:import", "get", roles.MANAGE_RACI),
+    page("raci:import", "post", roles.MANAGE_RACI, data=_csv),
+    page("raci:submit", "get", roles.MANAGE_RACI),
+    page("raci:submit", "post", roles.MANAGE_RACI, data={"due_on": "2099-01-01"}),
+    api("raci-matrix-list"),
+    api("raci-matrix-violations"),
+    api("raci-matrix-by-role"),
+    api("raci-matrix-by-person"),
+    api("raci-matrix-export", file_format="xlsx"),
+    api("raci-matrix-setup", "post", roles.MANAGE_RACI),
+    api("raci-matrix-import-matrix", "post", roles.MANAGE_RACI, data=_csv),
+    api("raci-matrix-submit", "post", roles.MANAGE_RACI, data={"note": "Please approve"}),
+    api("raci-activity-list"),
+    api("raci-activity-list", "post", roles.MANAGE_RACI, data=NEW_ACTIVITY),
+    api("raci-activity-detail", **TEAM),
+    api("raci-activity-detail", "patch", roles.MANAGE_RACI, data={"name": "Renamed"}, **TEAM),
+    api("raci-activity-detail", "delete", roles.MANAGE_RACI, **TEAM),
+    api("raci-activity-cells", "put", roles.MANAGE_RACI, data=CELL, **GATE_ROW),
+]
 
 
-@pytest.mark.parametrize("role", [Role.PRODUCT_OWNER, Role.PRODUCT_MANAGER])
-def test_product_owner_and_manager_change_the_matrix(api_client, matrix, staffed_project, member_of, role):
-    user = staffed_project.owner if role == Role.PRODUCT_OWNER else member_of(staffed_project, role)
-    api_client.force_authenticate(user)
-    method, url, data = _api_writes(staffed_project, matrix)[0]
-    assert api_client.put(url, data, format="json").status_code == 200
+@pytest.mark.parametrize(("endpoint", "who"), permission_cases(ENDPOINTS))
+def test_raci_permissions(endpoint, who, permission_world):
+    assert_access(endpoint, who, permission_world)
