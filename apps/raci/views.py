@@ -17,7 +17,7 @@ from apps.projects.choices import Role, Stage
 
 from . import exports, selectors, services
 from .approval import MATRIX_APPROVERS
-from .choices import CELL_VALUES, ROLE_SHORT, ActivityKind
+from .choices import ROLE_SHORT, ActivityKind
 from .forms import ActivityForm, ImportForm, SubmitForm
 from .importing import RaciImportError, raci_import
 from .models import RaciActivity
@@ -70,7 +70,6 @@ class MatrixView(MatrixMixin, TemplateView):
             matrix=matrix,
             grid=grid,
             roles=role_columns(grid),
-            cell_values=CELL_VALUES,
             approval=services.matrix_approval_state(matrix=matrix),
             gate_routes=selectors.gate_routes(grid=grid),
             **kwargs,
@@ -111,7 +110,8 @@ class CellView(MatrixMixin, TemplateView):
             if error:
                 messages.error(request, error)
             return redirect("raci:matrix", project_slug=self.project.slug)
-        grid = selectors.grid_build(matrix=self.matrix)
+        matrix = selectors.matrix_get(project=self.project)  # its revision moved on
+        grid = selectors.grid_build(matrix=matrix)
         row = next(row for row in grid.rows if row.activity.pk == activity.pk)
         return self.render_to_response(
             self.get_context_data(
@@ -119,7 +119,8 @@ class CellView(MatrixMixin, TemplateView):
                 row=row,
                 role=next(column for column in role_columns(grid) if column["value"] == role),
                 letters=row.cells.get(role, ""),
-                cell_values=CELL_VALUES,
+                matrix=matrix,
+                approval=services.matrix_approval_state(matrix=matrix),
                 error=error,
                 notice="" if error else f"Saved: {Role(role).label} for “{activity.name}”.",
             )
