@@ -259,7 +259,7 @@ def _bounded(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list[str]]
             if len(cell) > MAX_CELL_CHARS:
                 raise _file_error(
                     f"Row {number}, column {index + 1} holds {len(cell):,} characters; a cell holds at most "
-                    f"{MAX_CELL_CHARS:,}."
+                    f"{MAX_CELL_CHARS:,} characters."
                 )
             total_chars += len(cell)
         if total_chars > MAX_TOTAL_CHARS:
@@ -692,10 +692,18 @@ def _check_decider(*, actor, risk_import: RiskImport) -> None:
         )
 
 
+NOT_NOW = {
+    ImportState.VALIDATING: "The file is still being checked: confirm it when the preview is ready.",
+    ImportState.FAILED: "The file has problems, so nothing can be imported: fix them and upload the file again.",
+    ImportState.CONFIRMED: "This import was already confirmed: its risks are in the register.",
+    ImportState.CANCELLED: "This import was cancelled: upload the file again to import it.",
+}
+
+
 def _locked(risk_import: RiskImport, *, wanted: tuple[str, ...]) -> RiskImport:
     locked = RiskImport.objects.select_for_update().select_related("project").get(pk=risk_import.pk)
     if locked.state not in wanted:
-        raise ValidationError(f"This import is already {locked.get_state_display().lower()}: nothing was changed.")
+        raise ValidationError(NOT_NOW[locked.state])
     return locked
 
 
@@ -776,7 +784,7 @@ def risk_import_list(*, user, project: Project, limit: int = 10) -> QuerySet[Ris
     """The project's latest imports, without their rows."""
     return (
         RiskImport.objects.filter(project__in=visible_projects(user), project=project)
-        .select_related("uploaded_by")
+        .select_related("uploaded_by", "project")
         .defer("rows", "problems")[:limit]
     )
 
