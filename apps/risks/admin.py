@@ -3,7 +3,7 @@ whose services keep codes, decisions and review dates consistent."""
 
 from django.contrib import admin
 
-from .models import Risk, RiskAcceptance, RiskAcceptanceProposal, RiskRegister, RiskReview
+from .models import Risk, RiskAcceptance, RiskAcceptanceProposal, RiskImport, RiskRegister, RiskReview
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -56,3 +56,12 @@ class RiskAcceptanceAdmin(ReadOnlyAdmin):
 class RiskAcceptanceProposalAdmin(ReadOnlyAdmin):
     list_display = ("risk", "proposed_by", "residual_score", "threshold", "expires_on", "created_at")
     list_select_related = ("risk__project", "proposed_by")
+
+
+@admin.register(RiskImport)
+class RiskImportAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "project", "state", "uploaded_by", "created_at", "decided_by")
+    list_filter = ("state",)
+    search_fields = ("file_name", "project__name")
+    list_select_related = ("project", "uploaded_by", "decided_by")
+    exclude = ("rows",)
