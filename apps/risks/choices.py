@@ -86,5 +86,6 @@ class ImportState(models.TextChoices):
     VALIDATING = "validating", "Checking the file"
     READY = "ready", "Ready to confirm"
     FAILED = "failed", "Cannot be imported"
+    IMPORTING = "importing", "Creating the risks"
     CONFIRMED = "confirmed", "Imported"
     CANCELLED = "cancelled", "Cancelled"

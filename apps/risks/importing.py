@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from auditlog.cid import correlation_id
+from auditlog.context import set_actor
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -59,8 +60,9 @@ MAX_SCANNED_ROWS = 10_000
 MAX_IMPORT_COLUMNS = 50
 MAX_CELL_CHARS = 10_000
 MAX_TOTAL_CHARS = 4_000_000
-# Files up to this size are checked in the request; larger ones by a Celery task with a progress page.
-INLINE_CHECK_MAX_BYTES = 32 * 1024
+# Files up to this size (about 100 risks) are checked and saved in the request; larger ones by Celery tasks
+# while the import's page shows the progress.
+INLINE_CHECK_MAX_BYTES = 10 * 1024
 PROGRESS_EVERY_ROWS = 100
 EXAMPLE_FILE = Path(__file__).resolve().parent / "data" / "risk-register-sample.csv"
 
@@ -695,6 +697,7 @@ def _check_decider(*, actor, risk_import: RiskImport) -> None:
 NOT_NOW = {
     ImportState.VALIDATING: "The file is still being checked: confirm it when the preview is ready.",
     ImportState.FAILED: "The file has problems, so nothing can be imported: fix them and upload the file again.",
+    ImportState.IMPORTING: "This import is already confirmed: its risks are being created.",
     ImportState.CONFIRMED: "This import was already confirmed: its risks are in the register.",
     ImportState.CANCELLED: "This import was cancelled: upload the file again to import it.",
 }
@@ -707,16 +710,71 @@ def _locked(risk_import: RiskImport, *, wanted: tuple[str, ...]) -> RiskImport:
     return locked
 
 
+def import_actions(risk_import: RiskImport) -> set[str]:
+    """What may be done with the import now: "confirm" and/or "cancel" (the state machine, asked by the pages)."""
+    actions = set()
+    if risk_import.state == ImportState.READY:
+        actions.add("confirm")
+    if risk_import.state in (ImportState.VALIDATING, ImportState.READY, ImportState.FAILED):
+        actions.add("cancel")
+    return actions
+
+
 @transaction.atomic
 def risk_import_confirm(*, actor, risk_import: RiskImport) -> RiskImport:
     """Create every risk of a ready import in one transaction, or none; record their codes on the import.
+
+    A large import is handed to a task (state `importing`) and its page shows when it is done.
+    """
+    _check_decider(actor=actor, risk_import=risk_import)
+    risk_import = _locked(risk_import, wanted=(ImportState.READY,))
+    risk_import.decided_by = actor
+    risk_import.decided_at = timezone.now()
+    if not risk_import.in_background:
+        return _create_risks(risk_import=risk_import, actor=actor)
+    from .tasks import create_imported_risks  # tasks import this module
+
+    risk_import.state = ImportState.IMPORTING
+    risk_import.full_clean()
+    risk_import.save()
+    transaction.on_commit(lambda: create_imported_risks.delay(risk_import.pk))
+    return risk_import
+
+
+def risk_import_create_risks(*, risk_import_id: int) -> RiskImport:
+    """The task's side of a large confirm: create the risks, or record why nothing was created."""
+    try:
+        with transaction.atomic():
+            risk_import = (
+                RiskImport.objects.select_for_update(of=("self",))
+                .select_related("project", "decided_by")
+                .get(pk=risk_import_id)
+            )
+            if risk_import.state != ImportState.IMPORTING:
+                return risk_import  # a task run twice creates once
+            with set_actor(risk_import.decided_by):
+                return _create_risks(risk_import=risk_import, actor=risk_import.decided_by)
+    except ValidationError as error:
+        return _record_create_failure(risk_import_id=risk_import_id, error=error)
+
+
+@transaction.atomic
+def _record_create_failure(*, risk_import_id: int, error: ValidationError) -> RiskImport:
+    risk_import = RiskImport.objects.select_for_update().get(pk=risk_import_id)
+    risk_import.state = ImportState.FAILED
+    risk_import.problems = [_problem(0, "File", message) for message in error.messages]
+    risk_import.full_clean()
+    risk_import.save()
+    return risk_import
+
+
+def _create_risks(*, risk_import: RiskImport, actor) -> RiskImport:
+    """Inside the confirm's transaction, on the locked import: the risks, through the register's services.
 
     Rules checked again now, under the register's lock: the codes given in the file were not issued
     meanwhile, and every owner is still a member. The risks' audit entries carry the import's
     correlation id, so the trail shows them as this import's rows.
     """
-    _check_decider(actor=actor, risk_import=risk_import)
-    risk_import = _locked(risk_import, wanted=(ImportState.READY,))
     project = risk_import.project
     owner_ids = {row["values"].get("owner") for row in risk_import.rows} - {None}
     members = set(
@@ -742,12 +800,10 @@ def risk_import_confirm(*, actor, risk_import: RiskImport) -> RiskImport:
             )
         except ValidationError as error:
             raise ValidationError(
-                {"rows": [f"{message} Upload the file again." for message in error.messages]}
+                {"rows": [f"{message} Nothing was imported; upload the file again." for message in error.messages]}
             ) from None
         risk_import.created_codes = [risk.code for risk in risks]
         risk_import.state = ImportState.CONFIRMED
-        risk_import.decided_by = actor
-        risk_import.decided_at = timezone.now()
         risk_import.full_clean()
         risk_import.save()
     finally:

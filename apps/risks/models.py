@@ -384,8 +384,9 @@ class RiskImport(ProjectScopedModel):
         return f"risk-import-{self.pk}"
 
     @property
-    def is_open(self) -> bool:
-        return self.state in (ImportState.VALIDATING, ImportState.READY)
+    def in_progress(self) -> bool:
+        """A background task is working on it: its page polls until the task is done."""
+        return self.state in (ImportState.VALIDATING, ImportState.IMPORTING)
 
     @property
     def percent_checked(self) -> int:

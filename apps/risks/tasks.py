@@ -31,3 +31,11 @@ def check_risk_import(risk_import_id: int) -> str:
     if risk_import is None:
         return "gone"
     return risk_import_check(risk_import=risk_import).state
+
+
+@shared_task(acks_late=True)
+def create_imported_risks(risk_import_id: int) -> str:
+    """Create the risks of a large confirmed import, all or none; its page shows when they are in."""
+    from .importing import risk_import_create_risks
+
+    return risk_import_create_risks(risk_import_id=risk_import_id).state

@@ -23,10 +23,10 @@ from .filters import LIVE, SORT_CHOICES, SORT_LABELS, describe_filters
 from .forms import RiskAcceptForm, RiskForm, RiskImportForm, RiskRegisterForm
 from .importing import (
     EXAMPLE_FILE,
-    INLINE_CHECK_MAX_BYTES,
     MAX_CELL_CHARS,
     MAX_IMPORT_COLUMNS,
     MAX_IMPORT_ROWS,
+    import_actions,
     may_decide,
     preview_rows,
     risk_import_cancel,
@@ -428,7 +428,7 @@ class RiskImportDetailView(RiskImportMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         if request.htmx and request.GET.get("progress"):
-            if self.risk_import.state != ImportState.VALIDATING:
+            if not self.risk_import.in_progress:
                 # Checked: the whole page is replaced by the preview.
                 return HttpResponse(headers={"HX-Refresh": "true"})
             return TemplateResponse(
@@ -446,7 +446,7 @@ class RiskImportDetailView(RiskImportMixin, TemplateView):
             rows=rows,
             refused=sum(1 for row in rows if row["errors"]),
             may_decide=may_decide(user=self.request.user, risk_import=risk_import, project_perms=self.project_perms),
-            inline_limit=INLINE_CHECK_MAX_BYTES,
+            actions=import_actions(risk_import),
             **kwargs,
         )
 
@@ -468,6 +468,9 @@ class RiskImportDecisionView(RiskImportMixin, View):
                 risk_import = risk_import_cancel(actor=request.user, risk_import=risk_import)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+            return redirect(risk_import)
+        if risk_import.state == ImportState.IMPORTING:
+            messages.info(request, f"Creating {len(risk_import.rows)} risks: this page shows when they are in.")
             return redirect(risk_import)
         if not self.confirm:
             messages.info(request, f"Import of “{risk_import.file_name}” cancelled: no risk was created.")

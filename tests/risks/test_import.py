@@ -261,7 +261,8 @@ def bomb(*, unpacked_mb: int) -> bytes:
 
 
 @pytest.mark.parametrize(
-    ("unpacked_mb", "reason"), [(12, "to 1 (at most 100 to 1)"), (39, "unpacks to far more data than a risk register holds")]
+    ("unpacked_mb", "reason"),
+    [(12, "to 1 (at most 100 to 1)"), (39, "unpacks to far more data than a risk register holds")],
 )
 def test_a_zip_bomb_workbook_is_refused_before_openpyxl_parses_it(project, team, monkeypatch, unpacked_mb, reason):
     import openpyxl
@@ -538,3 +539,44 @@ def test_the_upload_page_with_recent_imports_costs_bounded_queries(
     with django_assert_max_num_queries(10):
         page = client.get(f"/projects/{project.slug}/risks/import/")
     assert page.content.decode().count("risk-register-sample.csv</a>") == imports
+
+
+def test_a_large_import_is_confirmed_by_the_task_and_its_risks_carry_the_confirmer(
+    client, project, team, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        risk_import = start(team["compliance"], project, large_csv(700))
+    risk_import.refresh_from_db()
+    assert risk_import.state == ImportState.READY
+    client.force_login(team["compliance"])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(f"{risk_import.get_absolute_url()}confirm/", follow=True)
+    assert "Creating 700 risks…" in response.content.decode()
+    risk_import.refresh_from_db()
+    assert risk_import.state == ImportState.IMPORTING and not Risk.objects.exists()
+    with pytest.raises(ValidationError, match="being created"):
+        risk_import_cancel(actor=team["compliance"], risk_import=risk_import)
+    for callback in callbacks:
+        callback()
+    risk_import.refresh_from_db()
+    assert risk_import.state == ImportState.CONFIRMED and len(risk_import.created_codes) == 700
+    assert Risk.objects.count() == 700
+    created = AuditEntry.objects.filter(content_type__model="risk", action=AuditEntry.Action.CREATE)
+    assert set(created.values_list("actor", "cid")) == {(team["compliance"].pk, risk_import.audit_cid)}
+
+
+def test_a_large_confirm_that_meets_a_code_issued_meanwhile_fails_and_creates_nothing(
+    project, team, make_risk, django_capture_on_commit_callbacks
+):
+    lines = [f"ID,{HEADER}", "R-002,Given code,Privacy,2,2,,"] + [f",Risk {n},Privacy,3,2,," for n in range(700)]
+    with django_capture_on_commit_callbacks(execute=True):
+        risk_import = start(team["owner"], project, csv_file("\n".join(lines)))
+    risk_import.refresh_from_db()
+    assert risk_import.in_background and risk_import.state == ImportState.READY
+    make_risk()
+    make_risk()
+    with django_capture_on_commit_callbacks(execute=True):
+        risk_import_confirm(actor=team["owner"], risk_import=risk_import)
+    risk_import.refresh_from_db()
+    assert risk_import.state == ImportState.FAILED and "R-002" in risk_import.problems[0]["message"]
+    assert Risk.objects.count() == 2

@@ -17,7 +17,6 @@ from apps.projects.access import ProjectPermission, ProjectScopedAPIMixin
 from apps.signoffs.models import SignoffRequest
 
 from .. import exports, selectors, services
-from ..choices import ImportState
 from ..filters import RiskFilter, describe_filters
 from ..importing import (
     may_decide,
@@ -167,7 +166,7 @@ class RiskViewSet(ProjectScopedAPIMixin, viewsets.ModelViewSet):
             actor=request.user, project=self.parent_project, upload=serializer.validated_data["file"]
         )
         risk_import.refresh_from_db()
-        code = status.HTTP_202_ACCEPTED if risk_import.state == ImportState.VALIDATING else status.HTTP_201_CREATED
+        code = status.HTTP_202_ACCEPTED if risk_import.in_progress else status.HTTP_201_CREATED
         return Response(RiskImportDetailSerializer(risk_import).data, status=code)
 
 
@@ -196,7 +195,9 @@ class RiskImportViewSet(ProjectScopedAPIMixin, mixins.RetrieveModelMixin, viewse
         perms = object_perms(request.user, self.parent_project)
         if not may_decide(user=request.user, risk_import=risk_import, project_perms=perms):
             raise PermissionDenied("Only the person who uploaded the file, or a Product Owner, may do this.")
-        return Response(RiskImportDetailSerializer(service(actor=request.user, risk_import=risk_import)).data)
+        risk_import = service(actor=request.user, risk_import=risk_import)
+        code = status.HTTP_202_ACCEPTED if risk_import.in_progress else status.HTTP_200_OK
+        return Response(RiskImportDetailSerializer(risk_import).data, status=code)
 
     @extend_schema(
         request=None,
