@@ -848,12 +848,14 @@ def risk_import_list(*, user, project: Project, limit: int = 10) -> QuerySet[Ris
 def preview_rows(risk_import: RiskImport) -> list[dict]:
     """Each stored row as people read it: labels, scores and bands, and the owner's resolution. No queries."""
     previews = []
-    for row in risk_import.rows:
+    created = risk_import.created_codes if len(risk_import.created_codes) == len(risk_import.rows) else []
+    for index, row in enumerate(risk_import.rows):
         values = row["values"]
         owner = row["owner"]
         preview = {
             "row": row["row"],
-            "code": row.get("code", ""),
+            "code": created[index] if created else row.get("code", ""),
+            "created": bool(created),
             "code_given": row.get("code_given", False),
             "title": values.get("title", ""),
             "description": values.get("description", ""),
