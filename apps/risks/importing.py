@@ -41,7 +41,9 @@ from apps.core.uploads import CheckedUpload, check_upload, safe_file_name, store
 from apps.projects import roles
 from apps.projects.access import visible_projects
 from apps.projects.choices import Role, Stage
-from apps.projects.models import Membership, Project
+from apps.projects.models import Project
+from apps.projects.selectors import member_roles, project_members, project_role_holders
+from apps.projects.services import ensure_project_writable
 
 from . import scoring, services
 from .choices import Band, Category, Impact, ImportState, Likelihood, ReviewFrequency, RiskStatus
@@ -386,12 +388,12 @@ class OwnerResolver:
         self.by_role: dict[str, set] = {}
         self.by_name: dict[str, set] = {}
         self.users: dict[int, object] = {}
-        for membership in Membership.objects.filter(project=project, user__is_active=True).select_related("user"):
-            user = membership.user
-            self.users[user.pk] = user
-            self.by_role.setdefault(membership.role, set()).add(user)
-            for name in {user.username, user.email, user.get_full_name()} - {""}:
-                self.by_name.setdefault(_key(name), set()).add(user)
+        for role, people in project_role_holders(project=project).items():
+            self.by_role[role] = set(people)
+            for user in people:
+                self.users[user.pk] = user
+                for name in {user.username, user.email, user.get_full_name()} - {""}:
+                    self.by_name.setdefault(_key(name), set()).add(user)
 
     def __call__(self, text: str) -> dict:
         """{"text", "how", "user", "name", "role", "detail"}: the cell, how it was resolved, and to whom."""
@@ -620,6 +622,7 @@ def _refresh_progress(risk_import: RiskImport, **counters) -> None:
 @transaction.atomic
 def risk_import_start(*, actor, project: Project, upload: UploadedFile) -> RiskImport:
     """Refuse what must not be parsed, store the file, and check it now (small) or in a task (large)."""
+    ensure_project_writable(project)
     checked = check_import_file(upload)
     risk_import = RiskImport(
         project=project,
@@ -684,7 +687,7 @@ def may_decide(*, user, risk_import: RiskImport, project_perms) -> bool:
 
 
 def _is_product_owner(*, user, project: Project) -> bool:
-    return Membership.objects.filter(project=project, user=user, role=Role.PRODUCT_OWNER).exists()
+    return Role.PRODUCT_OWNER in member_roles(project=project, user=user)
 
 
 def _check_decider(*, actor, risk_import: RiskImport) -> None:
@@ -726,6 +729,7 @@ def risk_import_confirm(*, actor, risk_import: RiskImport) -> RiskImport:
 
     A large import is handed to a task (state `importing`) and its page shows when it is done.
     """
+    ensure_project_writable(risk_import.project)
     _check_decider(actor=actor, risk_import=risk_import)
     risk_import = _locked(risk_import, wanted=(ImportState.READY,))
     risk_import.decided_by = actor
@@ -777,11 +781,7 @@ def _create_risks(*, risk_import: RiskImport, actor) -> RiskImport:
     """
     project = risk_import.project
     owner_ids = {row["values"].get("owner") for row in risk_import.rows} - {None}
-    members = set(
-        Membership.objects.filter(project=project, user_id__in=owner_ids, user__is_active=True).values_list(
-            "user_id", flat=True
-        )
-    )
+    members = set(project_members(project=project).filter(pk__in=owner_ids).values_list("pk", flat=True))
     gone = [f"row {row['row']}" for row in risk_import.rows if row["values"].get("owner") not in (None, *members)]
     if gone:
         raise ValidationError(
