@@ -170,6 +170,18 @@ class RiskViewSet(ProjectScopedAPIMixin, viewsets.ModelViewSet):
         return Response(RiskImportDetailSerializer(risk_import).data, status=code)
 
 
+def _decision_schema(summary: str, *, refused: str, background: str = "") -> dict:
+    """The OpenAPI description of confirm and cancel: the import back, or why not."""
+    responses = {
+        200: RiskImportDetailSerializer,
+        400: OpenApiResponse(description=refused),
+        403: OpenApiResponse(description="Neither the person who uploaded the file nor a Product Owner"),
+    }
+    if background:
+        responses[202] = OpenApiResponse(RiskImportDetailSerializer, description=background)
+    return {"request": None, "responses": responses, "summary": summary}
+
+
 @extend_schema(tags=["risks"])
 class RiskImportViewSet(ProjectScopedAPIMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """A register import: its progress, its preview (every row and every problem), then confirm or cancel.
@@ -200,26 +212,19 @@ class RiskImportViewSet(ProjectScopedAPIMixin, mixins.RetrieveModelMixin, viewse
         return Response(RiskImportDetailSerializer(risk_import).data, status=code)
 
     @extend_schema(
-        request=None,
-        responses={
-            200: RiskImportDetailSerializer,
-            400: OpenApiResponse(description="Not ready (problems, already decided) or a code issued meanwhile"),
-            403: OpenApiResponse(description="Neither the uploader nor a Product Owner"),
-        },
-        summary="Confirm: create every risk of the import in one transaction (all or nothing)",
+        **_decision_schema(
+            "Confirm: create every risk of the import in one transaction (all or nothing)",
+            refused="Not ready (problems, still checking, already decided) or a code issued meanwhile",
+            background="A large import: its risks are created in the background (`state` `importing`); "
+            "poll the import until it is `confirmed`",
+        )
     )
     @action(detail=True, methods=["post"])
     def confirm(self, request, *args, **kwargs):
         return self._decide(request, risk_import_confirm)
 
     @extend_schema(
-        request=None,
-        responses={
-            200: RiskImportDetailSerializer,
-            400: OpenApiResponse(description="Already confirmed or cancelled"),
-            403: OpenApiResponse(description="Neither the uploader nor a Product Owner"),
-        },
-        summary="Cancel the import: nothing is created",
+        **_decision_schema("Cancel the import: nothing is created", refused="Already confirmed or cancelled")
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, *args, **kwargs):
