@@ -12,6 +12,7 @@ clears the role's letters.
 import csv
 import io
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -60,6 +61,8 @@ class ImportResult:
 
 
 def _read(upload) -> list[list[str]]:
+    if PurePath(upload.name or "").suffix.lower() not in (".csv", ".txt"):
+        raise RaciImportError([RowError(0, "file", "give a .csv file (the CSV export's format)")])
     if upload.size > MAX_IMPORT_BYTES:
         raise RaciImportError([RowError(0, "file", f"the file is larger than {MAX_IMPORT_BYTES // 1024} KB")])
     raw = upload.read(MAX_IMPORT_BYTES + 1)
@@ -72,7 +75,12 @@ def _read(upload) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    if "\x00" in text:
+        raise RaciImportError([RowError(0, "file", "the file holds NUL characters: it is not a CSV text file")])
+    try:
+        rows = list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as error:
+        raise RaciImportError([RowError(0, "file", f"not readable as CSV ({error})")]) from None
     if len(rows) - 1 > MAX_IMPORT_ROWS:
         raise RaciImportError([RowError(0, "file", f"more than {MAX_IMPORT_ROWS} activities")])
     return rows

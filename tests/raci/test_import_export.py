@@ -108,3 +108,16 @@ def test_csv_export_imports_back_unchanged_and_xlsx_has_the_same_columns(client,
     sheet = load_workbook(io.BytesIO(workbook.content), read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == COLUMNS and len(rows) == 38
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("raci.xlsx", b"PK\x03\x04", "give a .csv file"),
+        ("raci.csv", b"Activity,Product Owner\n\x00,A\n", "NUL characters"),
+        ("raci.csv", b"\xff\xfeA\x00", "not UTF-8"),
+    ],
+)
+def test_import_refuses_files_that_are_not_csv_text(matrix, staffed_project, name, content, message):
+    with pytest.raises(RaciImportError, match=message):
+        raci_import(actor=staffed_project.owner, matrix=matrix, upload=SimpleUploadedFile(name, content))
