@@ -22,16 +22,16 @@ def runtime_role(project):
     return role
 
 
-def _as(role, sql):
+def _as(role, sql, params=()):
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f'SET LOCAL ROLE "{role}"')
-        cursor.execute(sql)
+        cursor.execute(sql, params)
         return cursor.rowcount
 
 
 def test_the_runtime_role_reads_and_writes_ordinary_rows(runtime_role, project):
     assert _as(runtime_role, "SELECT id FROM projects_project") >= 1
-    assert _as(runtime_role, f"UPDATE projects_project SET name = name WHERE id = {project.pk}") == 1
+    assert _as(runtime_role, "UPDATE projects_project SET name = name WHERE id = %s", [project.pk]) == 1
     assert _as(runtime_role, "SELECT id FROM audit_auditentry") == AuditEntry.objects.count()
 
 
