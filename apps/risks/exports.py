@@ -30,6 +30,7 @@ def _name(user) -> str:
 COLUMNS = [
     ("Project", lambda r: r.project.name),
     ("ID", lambda r: r.code),
+    ("Portfolio ID", lambda r: r.display_code),
     ("Title", lambda r: r.title),
     ("Description", lambda r: r.description),
     ("Category", lambda r: r.get_category_display()),
