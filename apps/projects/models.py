@@ -1,11 +1,10 @@
 """Projects, their members and the per-project permission tables."""
 
+import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-import re
-import unicodedata
-
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
