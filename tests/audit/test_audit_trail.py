@@ -147,7 +147,8 @@ def test_csv_export_follows_filters_and_neutralises_formulas(client, project):
     assert {row["action"] for row in rows} == {"update"}
     name_row = next(row for row in rows if row["field"] == "name")
     assert name_row["after"].startswith("'=HYPERLINK")
-    assert name_row["record"].startswith("'=HYPERLINK")
+    assert name_row["record_as_written"].startswith("'=HYPERLINK")
+    assert name_row["project"].startswith("'=HYPERLINK")  # the project column is escaped too
 
 
 def test_a_member_without_audit_rights_cannot_read_the_trail(client, project, member_of):
