@@ -126,6 +126,9 @@ register_record_namer(
     related=("version", "project"),
     name=lambda c: f"Checklist {_quote(c.version.name)} — {c.project.name}",
 )
+register_record_namer(
+    "risks.riskregister", related=("project",), name=lambda r: f"Risk register settings — {r.project.name}"
+)
 register_record_namer("risks.risk", related=("project",), name=lambda r: f"Risk {r.display_code} {_quote(r.title)}")
 register_record_namer(
     "risks.riskreview", related=("risk__project",), name=lambda r: f"Review of risk {r.risk.display_code}"
