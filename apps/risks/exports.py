@@ -128,7 +128,7 @@ def xlsx_sheets(queryset, context: ExportContext) -> list[Sheet]:
             columns=HEADERS,
             rows=risk_rows(),
             widths=[WIDTHS.get(header, 14) for header in HEADERS],
-            freeze="C2",
+            freeze="D2",
             auto_filter=True,
         ),
         Sheet(title="Heat maps", columns=(), rows=heat_map_rows(), widths=[20]),
