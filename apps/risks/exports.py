@@ -65,6 +65,7 @@ class ExportContext:
     filters: list[tuple[str, str]]
     user: object
     exported_at: object = None
+    portfolio: bool = False  # projects may be mixed: risks are shown with their project key (CCP-R-002)
 
     @property
     def stamp(self) -> str:
@@ -161,6 +162,7 @@ def pdf_context(queryset, context: ExportContext) -> dict:
         "exported_at": context.exported_at or timezone.now(),
         "risks": risks,
         "show_project": len({risk.project_id for risk in risks}) > 1,
+        "display_codes": context.portfolio,
         "heat_maps": heat_maps(queryset),
         "summary": risk_summary(queryset),
         "filters": context.filters,

@@ -198,6 +198,7 @@ class _ExportMixin:
             scope=project.name if project else self._portfolio_scope(filterset),
             filters=describe_filters(filterset),
             user=request.user,
+            portfolio=project is None,
         )
         queryset = filterset.qs
         try:
