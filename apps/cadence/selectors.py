@@ -96,7 +96,7 @@ def occurrence_get(*, user, project: Project, series_pk: int, day: datetime.date
         return occurrence
     if day not in series.dates_between(day, day):
         return None
-    return ReviewOccurrence(series=series, project=project, project_id=project.pk, scheduled_on=day)
+    return ReviewOccurrence(series=series, project=project, scheduled_on=day)
 
 
 def last_held_before(series: ReviewSeries, day: datetime.date) -> datetime.date | None:
