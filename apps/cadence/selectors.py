@@ -30,7 +30,7 @@ def series_list(*, user, project: Project) -> list[ReviewSeries]:
     series = list(ReviewSeries.objects.filter(project=project).select_related("project"))
     recent_rows = (
         ReviewOccurrence.objects.filter(series__in=series, scheduled_on__lt=today + datetime.timedelta(days=1))
-        .select_related("series")
+        .select_related("series", "project")
         .order_by("series_id", "-scheduled_on")
     )
     by_series: dict[int, list[ReviewOccurrence]] = {}
@@ -144,7 +144,9 @@ def calendar_projects(*, user, project_slug: str = "") -> QuerySet[Project]:
 
 
 def open_actions(*, user, project: Project | None = None) -> QuerySet[ActionItem]:
-    queryset = ActionItem.objects.filter(done_on=None).select_related("owner", "occurrence__series", "project")
+    queryset = ActionItem.objects.filter(done_on=None).select_related(
+        "owner", "occurrence__series", "occurrence__project", "project"
+    )
     if project is not None:
         return queryset.filter(project=project)
     return queryset.filter(project__in=visible_projects(user))

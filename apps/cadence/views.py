@@ -1,6 +1,8 @@
 """Browser views of the governance cadence: HTTP in, services and selectors, HTML (or ICS) out."""
 
 import datetime
+from dataclasses import asdict
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -387,9 +389,14 @@ class CalendarView(LoginRequiredMixin, TemplateView):
         else:
             first = timezone.localdate()
             last = first + datetime.timedelta(days=self.AGENDA_DAYS)
-        entries = registry.calendar_entries(projects=scope, first=first, last=last, sources=kinds or None)
         project_list = list(projects.only("id", "name", "slug"))
         names = {project.pk: project.name for project in project_list}
+        entries = [
+            SimpleNamespace(
+                **asdict(entry), project_name=names.get(entry.project_id, ""), source_label=sources[entry.source].label
+            )
+            for entry in registry.calendar_entries(projects=scope, first=first, last=last, sources=kinds or None)
+        ]
         shown = datetime.date(year, month, 1)
         previous = (shown - datetime.timedelta(days=1)).replace(day=1)
         following = (shown + datetime.timedelta(days=32)).replace(day=1)
@@ -403,7 +410,6 @@ class CalendarView(LoginRequiredMixin, TemplateView):
             selected_kinds=kinds,
             projects=project_list,
             selected_project=slug,
-            project_names=names,
             month=shown,
             previous=previous,
             following=following,
