@@ -115,10 +115,17 @@ def series_update(*, actor, series: ReviewSeries, **fields) -> ReviewSeries:
         raise ValidationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
     series = _lock_series(series)
     _ensure_manager(actor, series.project)
-    if series.kind != ReviewKind.AD_HOC and ("rule" in fields or "starts_on" in fields):
-        _materialize(series, today=timezone.localdate())
+    today = timezone.localdate()
+    reschedules = series.kind != ReviewKind.AD_HOC and (
+        fields.get("rule", series.rule) != series.rule or fields.get("starts_on", series.starts_on) != series.starts_on
+    )
+    if reschedules:
+        _materialize(series, today=today)
     for name, value in fields.items():
         setattr(series, name, value)
+    if reschedules:
+        # The past is written down; the new rule counts from today (or the later start given).
+        series.starts_on = max(series.starts_on, today)
     return _series_save(series)
 
 

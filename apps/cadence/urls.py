@@ -1,26 +1,8 @@
-import datetime
+from django.urls import path
 
-from django.urls import path, register_converter
+from . import converters, views
 
-from . import views
-
-
-class IsoDateConverter:
-    """2026-11-30: an occurrence's scheduled date in links."""
-
-    regex = r"\d{4}-\d{2}-\d{2}"
-
-    def to_python(self, value):
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError as error:
-            raise ValueError(value) from error
-
-    def to_url(self, value):
-        return value.isoformat() if isinstance(value, datetime.date) else value
-
-
-register_converter(IsoDateConverter, "isodate")
+assert converters.IsoDateConverter  # registers <isodate:...>
 
 app_name = "cadence"
 

@@ -1,10 +1,10 @@
-from django.urls import include, path, register_converter
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from ..urls import IsoDateConverter
+from .. import converters
 from . import views
 
-register_converter(IsoDateConverter, "isodate")
+assert converters.IsoDateConverter  # registers <isodate:...>
 
 router = SimpleRouter()
 router.register("review-series", views.ReviewSeriesViewSet, basename="project-review-series")
