@@ -7,6 +7,7 @@ import time_machine
 
 from apps.cadence import services
 from apps.cadence.choices import ReviewKind
+from apps.deliverables import services as deliverable_services
 from apps.projects.choices import Role
 from apps.risks import services as risk_services
 from apps.risks.choices import Category
@@ -69,3 +70,11 @@ def make_risk(project, team):
         return risk_services.risk_create(actor=team["owner"], project=project, **values)
 
     return make
+
+
+@pytest.fixture
+def deliverables(project, today):
+    """The project's deliverables from the registry, owned by the Product Owner."""
+    deliverable_services.registry_load()
+    deliverable_services.project_deliverables_setup(actor=project.owner, project=project)
+    return {pd.deliverable.key: pd for pd in project.deliverables.select_related("deliverable", "owner")}
