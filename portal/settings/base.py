@@ -183,6 +183,8 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "apps.checklists.choices.EvidenceKind",
         "DeliverableStatusEnum": "apps.deliverables.choices.DeliverableStatus",
         "ScoreBandEnum": "apps.risks.choices.Band",  # inherent and residual bands of a risk
+        "ReviewOccurrenceStatusEnum": "apps.cadence.choices.OccurrenceStatus",
+        "ReviewKindEnum": "apps.cadence.choices.ReviewKind",
     },
 }
 
