@@ -11,6 +11,7 @@ from apps.projects.choices import Role
 from .choices import ReviewKind
 
 DATE = {"type": "date"}
+ISO = "%Y-%m-%d"  # what <input type="date"> reads
 
 
 class SeriesForm(StyledFormMixin, forms.Form):
@@ -21,7 +22,7 @@ class SeriesForm(StyledFormMixin, forms.Form):
     attendee_roles = forms.MultipleChoiceField(
         label="Attendee roles", choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    starts_on = forms.DateField(label="First meeting", widget=forms.DateInput(attrs=DATE))
+    starts_on = forms.DateField(label="First meeting", widget=forms.DateInput(attrs=DATE, format=ISO))
     rule = forms.CharField(
         label="Recurrence rule (RFC 5545)",
         required=False,
@@ -46,7 +47,7 @@ class SeriesForm(StyledFormMixin, forms.Form):
 
 
 class RecordForm(StyledFormMixin, forms.Form):
-    held_on = forms.DateField(label="Held on", widget=forms.DateInput(attrs=DATE))
+    held_on = forms.DateField(label="Held on", widget=forms.DateInput(attrs=DATE, format=ISO))
     chair = forms.ModelChoiceField(queryset=None, required=False, empty_label="— Not named —")
     attendees = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple)
     minutes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
@@ -80,11 +81,12 @@ class RecordForm(StyledFormMixin, forms.Form):
 class ActionForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label="Action", max_length=300)
     owner = forms.ModelChoiceField(queryset=None)
-    due_on = forms.DateField(label="Due", widget=forms.DateInput(attrs=DATE))
+    due_on = forms.DateField(label="Due", widget=forms.DateInput(attrs=DATE, format=ISO))
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = members
+        self.fields["owner"].empty_label = "— Choose a member —"
 
 
 class BaseActionFormSet(forms.BaseFormSet):
@@ -102,7 +104,7 @@ class DecisionForm(StyledFormMixin, forms.Form):
 
 
 class ScheduleForm(StyledFormMixin, forms.Form):
-    scheduled_on = forms.DateField(label="Date", widget=forms.DateInput(attrs=DATE))
+    scheduled_on = forms.DateField(label="Date", widget=forms.DateInput(attrs=DATE, format=ISO))
 
     def clean_scheduled_on(self):
         day = self.cleaned_data["scheduled_on"]

@@ -195,7 +195,7 @@ def calendar_deliverables(*, projects, first, last):
             pd.project_id,
             pd.get_absolute_url(),
             f"{pd.deliverable} of {pd.project}",
-            "stale" if pd.is_stale else pd.status,
+            "stale" if pd.is_stale else "",
         )
         for pd in deliverables
     ]
