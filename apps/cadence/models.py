@@ -81,6 +81,10 @@ class ReviewSeries(ProjectScopedModel):
                 raise ValidationError({"rule": "A recurring review needs a recurrence rule."})
 
     @property
+    def attendee_role_labels(self) -> list[str]:
+        return [Role(role).label for role in self.attendee_roles]
+
+    @property
     def is_paused(self) -> bool:
         return self.paused_on is not None
 
