@@ -258,6 +258,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=15),
         "options": {"expires": 60 * 60 * 6},
     },
+    # Every day at 06:30: the one sweep for dated records — review meetings (before, on the day,
+    # escalation when overdue), review actions, deliverables due or stale, the weekly PM digest.
+    "send-cadence-reminders-daily": {
+        "task": "apps.cadence.tasks.send_cadence_reminders",
+        "schedule": crontab(hour=6, minute=30),
+        "options": {"expires": 60 * 60 * 6},
+    },
     # Every weekday at 07:00: remind owners of aging risks, escalate to Product Owners and
     # Security / Compliance Officers a week later (each reminder once).
     "escalate-aging-risks-weekdays": {
