@@ -48,7 +48,7 @@ class ReviewSeries(ProjectScopedModel):
     lead_days = models.PositiveSmallIntegerField(
         default=1, help_text="How many days before an occurrence its chair and attendees are reminded."
     )
-    paused_on = models.DateField(null=True, blank=True, help_text="No occurrences from this date while paused.")
+    paused_on = models.DateField(null=True, blank=True, help_text="No occurrences after this date while paused.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -89,9 +89,9 @@ class ReviewSeries(ProjectScopedModel):
         return self.paused_on is not None
 
     def dates_between(self, first: datetime.date, last: datetime.date) -> list[datetime.date]:
-        """Scheduled dates in [first, last]; none from the pause date on."""
+        """Scheduled dates in [first, last]; none after the pause date."""
         if self.paused_on is not None:
-            last = min(last, self.paused_on - datetime.timedelta(days=1))
+            last = min(last, self.paused_on)
         return rules.expand(self.rule, self.starts_on, first, last)
 
     def next_on(self, after: datetime.date) -> datetime.date | None:

@@ -131,7 +131,7 @@ def series_update(*, actor, series: ReviewSeries, **fields) -> ReviewSeries:
 
 @transaction.atomic
 def series_pause(*, actor, series: ReviewSeries) -> ReviewSeries:
-    """Stop scheduling from today; what is past stays, with its missed meetings."""
+    """Stop scheduling after today; what is past stays, with its missed meetings."""
     series = _lock_series(series)
     _ensure_manager(actor, series.project)
     if series.is_paused:

@@ -134,7 +134,7 @@ def test_pause_stops_scheduling_and_resume_restarts(weekly, team, today):
     services.series_pause(actor=team["owner"], series=weekly)
     weekly.refresh_from_db()
     assert weekly.next_on(today) is None
-    assert weekly.dates_between(today, today + datetime.timedelta(days=30)) == []
+    assert weekly.dates_between(today, today + datetime.timedelta(days=30)) == [today]  # today's meeting stays
     services.series_resume(actor=team["owner"], series=weekly)
     weekly.refresh_from_db()
     assert weekly.next_on(today) == D(2026, 12, 7)

@@ -116,12 +116,23 @@ class ReviewRecordSerializer(OccurrenceSerializer):
             "attestation",
         ]
 
+    def to_representation(self, occurrence):
+        if occurrence.pk is None:  # a date of the rule, not recorded: nothing to relate yet
+            empty = {"chair": None, "attendees": [], "minutes": "", "agenda": [], "decisions": [], "actions": []}
+            return {
+                **OccurrenceSerializer(occurrence, context=self.context).data,
+                **empty,
+                "reviewed_risks": [],
+                "recorded_by": None,
+                "recorded_at": None,
+                "attestation": None,
+            }
+        return super().to_representation(occurrence)
+
     def get_reviewed_risks(self, occurrence) -> list[str]:
-        return sorted(risk.code for risk in occurrence.reviewed_risks.all()) if occurrence.pk else []
+        return sorted(risk.code for risk in occurrence.reviewed_risks.all())
 
     def get_attestation(self, occurrence) -> dict | None:
-        if occurrence.pk is None:
-            return None
         signoff = next(iter(occurrence.attestations.all()), None)
         if signoff is None:
             return None
