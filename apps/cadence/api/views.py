@@ -79,6 +79,7 @@ class ReviewSeriesViewSet(
     project_permission_required = MANAGE
     filter_backends = []
     pagination_class = None
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return selectors.series_list(user=self.request.user, project=self.parent_project)
