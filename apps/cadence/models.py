@@ -111,7 +111,7 @@ class ReviewOccurrence(ProjectScopedModel):
     """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="review_occurrences")
-    series = models.ForeignKey(ReviewSeries, on_delete=models.PROTECT, related_name="occurrences")
+    series = models.ForeignKey(ReviewSeries, on_delete=models.RESTRICT, related_name="occurrences")
     scheduled_on = models.DateField()
     held_on = models.DateField(null=True, blank=True)
     chair = models.ForeignKey(

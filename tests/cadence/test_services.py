@@ -192,3 +192,13 @@ def test_materialize_writes_past_meetings_once(weekly, team, today):
 def test_chair_role_member_suggested_for_series(team, make_series, today):
     series = make_series(chair_role=Role.COMPLIANCE_OFFICER, rule="")
     assert series.rule  # the kind's cadence when none is given
+
+
+def test_a_project_with_past_meetings_can_still_be_deleted_with_its_series(weekly, team, today):
+    """Series and their written-down meetings go with their project (the project decides whether it may go)."""
+    from apps.projects.services import project_delete
+
+    with time_machine.travel(datetime.datetime(2026, 12, 15, 9, tzinfo=datetime.UTC), tick=False):
+        services.occurrences_materialize()
+    project_delete(actor=team["owner"], project=weekly.project)
+    assert not ReviewOccurrence.objects.exists()
