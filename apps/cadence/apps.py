@@ -8,6 +8,7 @@ class CadenceConfig(AppConfig):
 
     def ready(self):
         from apps.audit.registry import audit_model
+        from apps.notifications.registry import register_category
         from apps.signoffs import targets
 
         from .models import ActionItem, CalendarFeed, ReviewDecision, ReviewOccurrence, ReviewSeries
@@ -23,3 +24,11 @@ class CadenceConfig(AppConfig):
         # The chair attests a review record through the sign-off engine.
         targets.register(ReviewAttestation())
         register_builtin_sources()
+        register_category(
+            "reviews",
+            "Governance reviews",
+            "Reminders before, on the day of and after review meetings; follow-up actions from reviews.",
+        )
+        register_category(
+            "deliverables", "Deliverables", "Deliverables due soon or stale; the weekly digest for Product Managers."
+        )

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from apps.cadence import services
 from apps.cadence.choices import ReviewKind
@@ -15,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _as(api_client, user):
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    api_client.force_authenticate(user)
     return api_client
 
 
@@ -96,7 +95,7 @@ def test_auditor_reads_and_every_write_is_403(api_client, weekly, auditor, today
 
 def test_outsider_gets_404_and_attendee_403(api_client, weekly, outsider, team, today):
     assert _as(api_client, outsider).get(_base(weekly.project)).status_code == 404
-    api_client.credentials()
+    api_client.force_authenticate(None)
     response = _as(api_client, team["scientist"]).post(f"{_base(weekly.project)}{weekly.pk}/pause/")
     assert response.status_code == 403
     assert response.json()["error"]["status"] == 403

@@ -10,7 +10,7 @@ from apps.cadence import services
 from apps.cadence.choices import ReviewKind
 from apps.projects import services as project_services
 from apps.projects.models import Membership
-from tests.factories import PASSWORD, ProjectFactory
+from tests.factories import ProjectFactory
 
 from .conftest import TODAY
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
 
 
 def _ics(client, token):

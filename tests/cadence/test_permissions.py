@@ -6,9 +6,6 @@ Manager -> allowed.
 """
 
 import pytest
-from rest_framework.authtoken.models import Token
-
-from tests.factories import PASSWORD
 
 from .conftest import TODAY
 
@@ -74,13 +71,13 @@ def test_anonymous_is_sent_to_login_or_gets_401(client, api_client, weekly, toda
 
 
 def test_outsider_gets_404_everywhere_in_the_project(client, api_client, weekly, people, today):
-    client.login(username=people["outsider"].username, password=PASSWORD)
+    client.force_login(people["outsider"])
     project_reads = [url for url in _pages(weekly)["reads"] if "/projects/" in url]
     for url in project_reads:
         assert client.get(url).status_code == 404, url
     for method, url in _pages(weekly)["writes"]:
         assert getattr(client, method)(url).status_code == 404, url
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=people['outsider']).key}")
+    api_client.force_authenticate(people["outsider"])
     for url in _api(weekly)["reads"]:
         assert api_client.get(url).status_code == 404, url
     for method, url in _api(weekly)["writes"]:
@@ -90,12 +87,12 @@ def test_outsider_gets_404_everywhere_in_the_project(client, api_client, weekly,
 @pytest.mark.parametrize("who", ["auditor", "attendee"])
 def test_readers_read_and_every_write_is_403(client, api_client, weekly, people, who, today):
     user = people[who]
-    client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     for url in _pages(weekly)["reads"]:
         assert client.get(url).status_code == 200, url
     for method, url in _pages(weekly)["writes"]:
         assert getattr(client, method)(url).status_code == 403, (method, url)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    api_client.force_authenticate(user)
     for url in _api(weekly)["reads"]:
         assert api_client.get(url).status_code == 200, url
     for method, url in _api(weekly)["writes"]:
@@ -105,9 +102,9 @@ def test_readers_read_and_every_write_is_403(client, api_client, weekly, people,
 
 
 def test_manager_may_write(client, api_client, weekly, people, today):
-    client.login(username=people["manager"].username, password=PASSWORD)
+    client.force_login(people["manager"])
     for method, url in _pages(weekly)["writes"]:
         assert getattr(client, method)(url).status_code in (200, 302), (method, url)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=people['manager']).key}")
+    api_client.force_authenticate(people["manager"])
     assert api_client.post(f"{_api(weekly)['reads'][0]}{weekly.pk}/pause/").status_code == 400  # paused above
     assert api_client.post(f"{_api(weekly)['reads'][0]}{weekly.pk}/resume/").status_code == 200

@@ -8,7 +8,7 @@ from django.urls import reverse
 from apps.cadence import services
 from apps.cadence.choices import ReviewKind
 from apps.cadence.models import ReviewOccurrence
-from tests.factories import PASSWORD, ProjectFactory
+from tests.factories import ProjectFactory
 
 from .conftest import TODAY
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
 
 
 def _occurrence_url(series, day, suffix=""):
