@@ -4,9 +4,13 @@ import datetime
 
 import pytest
 import time_machine
+from django.core import mail
+from django.db import connection
 
 from apps.cadence import reminders, services
+from apps.cadence.tasks import send_cadence_reminders
 from apps.notifications.models import Notification
+from apps.notifications.services import notifications_send
 from tests.concurrency import race
 
 from .conftest import TODAY
@@ -90,12 +94,21 @@ def test_product_manager_gets_one_weekly_digest(project, team, deliverables, tod
     ]
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_beats_at_the_same_instant_send_each_reminder_once(weekly, team):
-    """Two workers run the sweep at once on PostgreSQL: the outbox's unique key keeps one row each."""
+def test_two_beats_and_a_retried_worker_send_each_review_reminder_once(weekly, team):
+    """The daily task twice at the same instant, then a retried worker: one e-mail per person and meeting."""
+    assert connection.vendor == "postgresql", "the race needs PostgreSQL"
+
+    def beat():
+        send_cadence_reminders.delay()
+        notifications_send(batch_size=2)
+
     with _at(D(2026, 12, 6)):
-        errors = race(reminders.reminders_send, reminders.reminders_send)
-        reminders.reminders_send()  # and a retried worker after them
-    assert errors == []
+        assert race(beat, beat) == []
+        assert race(beat, lambda: send_cadence_reminders.apply(retries=1)) == []
+        notifications_send()
     rows = _kinds(kind="review-upcoming")
     assert len(rows) == len(set(rows)) == 3
+    mails = sorted(m.to[0] for m in mail.outbox if "weekly review on" in m.subject)
+    assert mails == sorted(person.email for person in (team["owner"], team["pm"], team["scientist"]))
