@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from apps.projects.choices import Stage
@@ -382,3 +382,33 @@ def red_flags(*, project: Project, stages: list[str] | None = None) -> list[RedF
 def stages_up_to(stage: str) -> list[str]:
     """The lifecycle stages up to and including `stage` (a decision at a stage looks back at all of them)."""
     return Stage.values[: STAGE_ORDER[stage] + 1]
+
+
+def project_checklist_rows(*, project: Project) -> list[ItemRow]:
+    """Every applied checklist's rows, each with `.checklist` attached, in a fixed number of queries.
+
+    For readers that judge a whole project at once (the stage gates): the cost does
+    not grow with the number of checklists.
+    """
+    checklists = list(checklist_list(project=project))
+    by_version: dict[int, list[TemplateItem]] = {}
+    for item in (
+        TemplateItem.objects.filter(version_id__in={c.version_id for c in checklists})
+        .select_related("section")
+        .order_by("position")
+    ):
+        by_version.setdefault(item.version_id, []).append(item)
+    current = ItemResponse.objects.filter(checklist__project=project, item__version_id=F("checklist__version_id"))
+    responses = {
+        (response.checklist_id, response.item_id): response
+        for response in current.select_related("owner", "completed_by").prefetch_related(
+            Prefetch("reviews", ItemReview.objects.select_related("reviewer", "completed_by").order_by("-created_at"))
+        )
+    }
+    rows = []
+    for checklist in checklists:
+        for item in by_version.get(checklist.version_id, []):
+            row = ItemRow(item, responses.get((checklist.pk, item.pk)))
+            row.checklist = checklist
+            rows.append(row)
+    return rows

@@ -27,6 +27,7 @@ from apps.core.yamlload import load_yaml
 from apps.projects import roles
 from apps.projects.choices import Role, Stage
 from apps.projects.models import Membership, Project
+from apps.projects.services import ensure_project_writable
 
 from .choices import CALENDAR_INTERVALS, Cadence, DeliverableStatus
 from .models import Deliverable, ProjectDeliverable
@@ -151,6 +152,7 @@ def _default_owners(project: Project) -> dict[str, object]:
 def project_deliverables_setup(*, actor, project: Project) -> list[ProjectDeliverable]:
     """Give the project every registry deliverable it lacks, and an owner to each unowned one whose
     initial owner role a member holds. Idempotent; returns the deliverables it created."""
+    ensure_project_writable(project)
     owners = _default_owners(project)
     have = {pd.deliverable_id: pd for pd in ProjectDeliverable.objects.filter(project=project).select_for_update()}
     created = []
@@ -196,6 +198,7 @@ def project_deliverable_update(
     last_updated_on: date | None | Unset = UNSET,
 ) -> ProjectDeliverable:
     """Change owner, status, link or last-updated date (only the ones given) and recompute the due date."""
+    ensure_project_writable(project_deliverable.project)
     pd = (
         ProjectDeliverable.objects.select_for_update()
         .select_related("project", "deliverable")
@@ -244,6 +247,7 @@ def project_deliverable_update(
 @transaction.atomic
 def project_deliverable_attach_file(*, actor, project_deliverable: ProjectDeliverable, upload: UploadedFile):
     """Store the deliverable's document (type and size checked); it counts as updated today."""
+    ensure_project_writable(project_deliverable.project)
     pd = (
         ProjectDeliverable.objects.select_for_update()
         .select_related("project", "deliverable")

@@ -25,10 +25,12 @@ from django.utils import timezone
 from apps.core.permissions import has_object_perm
 from apps.notifications.services import notify
 from apps.projects import roles
-from apps.projects.choices import Role
+from apps.projects.choices import ProjectStatus, Role
 from apps.projects.models import Membership, Project
+from apps.projects.services import ensure_project_writable
 from apps.signoffs import services as signoff_services
 from apps.signoffs import targets
+from apps.signoffs.approvers import ApproverSpec
 from apps.signoffs.choices import Policy, RequestState
 from apps.signoffs.models import SignoffRequest
 
@@ -95,6 +97,7 @@ def _take_numbers(*, register: RiskRegister, count: int, after: int = 0) -> list
 @transaction.atomic
 def risk_register_update(*, actor, project: Project, acceptance_threshold: int) -> RiskRegister:
     """Set the highest residual score that may be accepted without a sign-off."""
+    ensure_project_writable(project)
     register = risk_register_get(project=project, lock=True)
     register.acceptance_threshold = acceptance_threshold
     register.full_clean()
@@ -146,6 +149,7 @@ def _risk_insert(risk: Risk, *, number: int) -> Risk:
 @transaction.atomic
 def risk_create(*, actor, project: Project, **fields) -> Risk:
     """Record a risk under the next free code of its project."""
+    ensure_project_writable(project)
     _check_owner(project=project, owner=fields.get("owner"))
     risk = risk_build(actor=actor, project=project, **fields)
     register = risk_register_get(project=project, lock=True)
@@ -159,6 +163,7 @@ def risk_import_save(*, actor, project: Project, risks: list[Risk], codes: list[
 
     Raises a ValidationError naming the codes that were issued meanwhile; nothing is saved then.
     """
+    ensure_project_writable(project)
     register = risk_register_get(project=project, lock=True)
     given = [number for number in codes if number is not None]
     taken = sorted(number for number in given if number <= register.last_number)
@@ -179,6 +184,7 @@ def _lock(risk: Risk) -> Risk:
 @transaction.atomic
 def risk_update(*, actor, risk: Risk, **fields) -> Risk:
     """Change a risk; any real change is a reassessment and restarts its review period."""
+    ensure_project_writable(risk.project)
     risk = _lock(risk)
     _check_fields(fields, status=risk.status)
     if "owner" in fields and fields["owner"] != risk.owner:
@@ -215,6 +221,7 @@ def risk_update(*, actor, risk: Risk, **fields) -> Risk:
 @transaction.atomic
 def risk_delete(*, actor, risk: Risk) -> None:
     """Delete a risk recorded by mistake. Its code stays issued; a risk with decisions is closed instead."""
+    ensure_project_writable(risk.project)
     risk = _lock(risk)
     if (
         RiskReview.objects.filter(risk=risk).exists()
@@ -233,6 +240,7 @@ def risk_delete(*, actor, risk: Risk) -> None:
 @transaction.atomic
 def risk_review(*, actor, risk: Risk, note: str = "") -> RiskReview:
     """ "Reviewed, no change": record the reassessment and restart the review period."""
+    ensure_project_writable(risk.project)
     risk = _lock(risk)
     if not risk.is_live:
         raise ValidationError(f"{risk.code} is closed: reopen it before reviewing it.")
@@ -329,9 +337,7 @@ def _acceptance_signoff_request(
     proposal.full_clean()
     proposal.save()
     try:
-        return signoff_services.signoff_request(
-            actor=actor, target=proposal, due_on=due_on, roles=list(SIGNOFF_ROLES), policy=Policy.ALL, note=note
-        )
+        return signoff_services.signoff_request(actor=actor, target=proposal, due_on=due_on, note=note)
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             raise
@@ -361,6 +367,7 @@ def risk_accept(
     on `signoff_due_on`, by default in SIGNOFF_DUE_DAYS days (or on the expiry
     date, if that comes sooner).
     """
+    ensure_project_writable(risk.project)
     risk = _lock(risk)
     register = risk_register_get(project=risk.project)
     needs_signoff = acceptance_needs_signoff(risk=risk, register=register, actor=actor)
@@ -429,14 +436,19 @@ class RiskAcceptanceSignoff(targets.TargetAdapter):
     def url(self, proposal) -> str:
         return proposal.risk.get_absolute_url()
 
-    def evidence(self, request) -> dict:
-        proposal = RiskAcceptanceProposal.objects.select_related("risk__project", "risk__owner", "proposed_by").get(
-            pk=request.target_id
+    def default_approvers(self, proposal) -> ApproverSpec:
+        return ApproverSpec(
+            roles=tuple(SIGNOFF_ROLES), policy=Policy.ALL, source="Risk acceptance above the project's threshold"
         )
-        return {"proposal": proposal, "risk": proposal.risk, "signed": request.snapshot}
 
-    def on_closed(self, request, state: str, *, note: str = "") -> None:
-        proposal = RiskAcceptanceProposal.objects.select_related("risk__project").get(pk=request.target_id)
+    def evidence(self, signoff) -> dict:
+        proposal = RiskAcceptanceProposal.objects.select_related("risk__project", "risk__owner", "proposed_by").get(
+            pk=signoff.target_id
+        )
+        return {"proposal": proposal, "risk": proposal.risk, "signed": signoff.snapshot}
+
+    def on_closed(self, signoff, state: str, *, note: str = "") -> None:
+        proposal = RiskAcceptanceProposal.objects.select_related("risk__project").get(pk=signoff.target_id)
         risk = _lock(proposal.risk)
         if state == RequestState.APPROVED:
             if not risk.is_live:
@@ -515,6 +527,7 @@ def risk_acceptances_expire(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     expired = list(
         Risk.objects.filter(status=RiskStatus.ACCEPTED, accepted_until__lt=today)
+        .exclude(project__status=ProjectStatus.RETIRED)  # a retired project's register is kept as it was
         .select_for_update(skip_locked=True, of=("self",))
         .select_related("project", "owner")
     )
@@ -538,7 +551,11 @@ def risk_escalations_plan(*, today: datetime.date | None = None) -> int:
     hears about each step of one aging episode once.
     """
     today = today or timezone.localdate()
-    aging = list(Risk.objects.aging(today=today).select_related("owner", "project"))
+    aging = list(
+        Risk.objects.aging(today=today)
+        .exclude(project__status=ProjectStatus.RETIRED)
+        .select_related("owner", "project")
+    )
     leads = _project_people({risk.project_id for risk in aging}, ESCALATION_ROLES)
     due = 0
     for risk in aging:

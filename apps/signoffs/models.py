@@ -25,6 +25,9 @@ class SignoffRequest(ProjectScopedModel):
     title = models.CharField(max_length=200)
     policy = models.CharField(max_length=10, choices=Policy.choices, default=Policy.ALL)
     required_count = models.PositiveSmallIntegerField(null=True, blank=True, help_text="For N of M: N.")
+    approvers_source = models.CharField(
+        max_length=200, blank=True, help_text="Who named the approvers, e.g. the stage's approver roles."
+    )
     due_on = models.DateField()
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(blank=True)
