@@ -78,7 +78,7 @@ def seed_cadence_demo(*, people: dict, projects: dict[str, Project]) -> str:
         recorded += 1
         attestation = services.attestation_current(occurrence)
         if attestation is not None and day != weekly_dates[-1]:
-            signoff_services.signoff_decide(actor=owner, request=attestation, approve=True, note="Accurate record.")
+            signoff_services.signoff_decide(actor=owner, signoff=attestation, approve=True, note="Accurate record.")
     for day in monthly.dates_between(monthly.starts_on, today - datetime.timedelta(days=1)):
         services.occurrence_record(
             actor=owner,

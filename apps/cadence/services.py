@@ -31,10 +31,12 @@ from apps.projects import roles
 from apps.projects.access import visible_projects
 from apps.projects.choices import ProjectStatus
 from apps.projects.models import Membership, Project
+from apps.projects.services import ensure_project_writable
 from apps.risks.models import Risk
 from apps.risks.services import risk_review
 from apps.signoffs import services as signoff_services
 from apps.signoffs import targets
+from apps.signoffs.approvers import ApproverSpec
 from apps.signoffs.choices import RequestState
 from apps.signoffs.models import SignoffRequest
 
@@ -51,8 +53,7 @@ MATERIALIZE_DAYS_BACK = 400
 def _ensure_manager(actor, project: Project) -> None:
     if not has_object_perm(actor, f"projects.{roles.MANAGE_REVIEWS}", project):
         raise PermissionDenied("Your project roles do not allow scheduling or recording reviews.")
-    if project.status == ProjectStatus.RETIRED:
-        raise ValidationError("This project is retired: its records are kept read-only.")
+    ensure_project_writable(project)
 
 
 def _member_ids(project: Project) -> set[int]:
@@ -381,6 +382,9 @@ class ReviewAttestation(targets.TargetAdapter):
 
     model = ReviewOccurrence
 
+    def default_approvers(self, occurrence) -> ApproverSpec:
+        return ApproverSpec(people=(occurrence.chair,) if occurrence.chair else (), source="the meeting's chair")
+
     def label(self, occurrence) -> str:
         return f"Review record: {occurrence}"[:200]
 
@@ -425,7 +429,6 @@ def attestation_request(*, actor, occurrence: ReviewOccurrence) -> SignoffReques
         actor=actor,
         target=occurrence,
         due_on=timezone.localdate() + datetime.timedelta(days=ATTESTATION_DUE_DAYS),
-        people=[occurrence.chair],
         note="Please attest that this record of the review is accurate.",
     )
 

@@ -11,6 +11,7 @@ from apps.deliverables import services as deliverable_services
 from apps.projects.choices import Role
 from apps.risks import services as risk_services
 from apps.risks.choices import Category
+from tests.factories import ProjectFactory
 
 # A Monday; the month has 30 days and the next February 28: month-end cases are near.
 TODAY = datetime.date(2026, 11, 30)
@@ -20,6 +21,12 @@ TODAY = datetime.date(2026, 11, 30)
 def today():
     with time_machine.travel(datetime.datetime(2026, 11, 30, 9, 0, tzinfo=datetime.UTC), tick=False):
         yield TODAY
+
+
+@pytest.fixture
+def project(today):
+    """A project started on TODAY: it has the three default series besides whatever a test adds."""
+    return ProjectFactory()
 
 
 @pytest.fixture

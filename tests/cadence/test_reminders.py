@@ -23,6 +23,7 @@ def _at(day: datetime.date):
 
 
 def _kinds(**filters) -> list[tuple[str, str, str]]:
+    """(kind, recipient, period) of the outbox rows, e.g. _kinds(kind="review-due", target_id=series.pk)."""
     return sorted(Notification.objects.filter(**filters).values_list("kind", "recipient__username", "period_key"))
 
 
@@ -33,19 +34,19 @@ def test_upcoming_due_and_overdue_reminders_each_once(weekly, team, today):
     with _at(D(2026, 12, 6)):
         reminders.reminders_send()
         reminders.reminders_send()
-    upcoming = _kinds(kind="review-upcoming")
+    upcoming = _kinds(kind="review-upcoming", target_id=weekly.pk)
     assert upcoming == sorted(
         ("review-upcoming", user.username, "2026-12-07") for user in (team["owner"], team["pm"], team["scientist"])
     )
     with _at(D(2026, 12, 7)):
         reminders.reminders_send()
-    assert len(_kinds(kind="review-due")) == 3
+    assert len(_kinds(kind="review-due", target_id=weekly.pk)) == 3
     with _at(D(2026, 12, 8)):
         reminders.reminders_send()
     with _at(D(2026, 12, 9)):
         reminders.reminders_send()
     # 30 Nov (overdue when the sweep ran on 1-2 Dec? no sweep then) and 7 Dec: escalation once each.
-    overdue = _kinds(kind="review-overdue")
+    overdue = _kinds(kind="review-overdue", target_id=weekly.pk)
     assert ("review-overdue", team["owner"].username, "2026-12-07") in overdue
     assert len([row for row in overdue if row[2] == "2026-12-07"]) == 1
 
@@ -57,7 +58,7 @@ def test_recorded_meeting_is_not_reminded_on_the_day(weekly, team, today):
     )
     with _at(TODAY):
         reminders.reminders_send()
-    assert _kinds(kind="review-due") == []
+    assert _kinds(kind="review-due", target_id=weekly.pk) == []
 
 
 @pytest.mark.django_db
@@ -108,7 +109,7 @@ def test_two_beats_and_a_retried_worker_send_each_review_reminder_once(weekly, t
         assert race(beat, beat) == []
         assert race(beat, lambda: send_cadence_reminders.apply(retries=1)) == []
         notifications_send()
-    rows = _kinds(kind="review-upcoming")
+    rows = _kinds(kind="review-upcoming", target_id=weekly.pk)
     assert len(rows) == len(set(rows)) == 3
     mails = sorted(m.to[0] for m in mail.outbox if "weekly review on" in m.subject)
     assert mails == sorted(person.email for person in (team["owner"], team["pm"], team["scientist"]))
