@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from apps.core.sentinels import UNSET, Unset
 from apps.core.uploads import check_upload, stored_upload
-from apps.projects.models import Membership, Project
+from apps.projects.models import Project
+from apps.projects.selectors import project_members
 from apps.projects.services import ensure_project_writable
 
 from .choices import (
@@ -286,7 +287,7 @@ def checklist_upgrade(*, actor, checklist: ProjectChecklist) -> ProjectChecklist
 
 
 def _is_member(project: Project, user) -> bool:
-    return Membership.objects.filter(project=project, user=user).exists()
+    return project_members(project=project).filter(pk=user.pk).exists()
 
 
 def _item_of(checklist: ProjectChecklist, item: TemplateItem) -> TemplateItem:
@@ -509,7 +510,7 @@ def demo_checklists_seed(*, project: Project, people: dict, reviewer_username: s
     """Apply the defaults to a demo project and fill in a few answers (idempotent)."""
     owner = project.created_by
     checklists_apply_defaults(actor=owner, project=project)
-    members = set(Membership.objects.filter(project=project).values_list("user__username", flat=True))
+    members = set(project_members(project=project).values_list("username", flat=True))
     for checklist in ProjectChecklist.objects.filter(project=project).select_related("template", "version"):
         items = {item.key: item for item in checklist.version.items.all()}
         for key, status, username, justification, options in DEMO_PROGRESS.get(checklist.template.key, []):

@@ -19,7 +19,7 @@ from apps.checklists.selectors import project_checklist_rows
 from apps.deliverables.choices import DeliverableStatus
 from apps.deliverables.selectors import project_deliverable_list
 from apps.projects.choices import Role, Stage
-from apps.projects.models import Membership
+from apps.projects.selectors import project_role_holders
 from apps.signoffs.approvers import approvers_for
 
 from .choices import GoNoGo
@@ -143,7 +143,7 @@ def project_records(project) -> ProjectRecords:
     return ProjectRecords(
         rows=project_checklist_rows(project=project),
         deliverables=list(project_deliverable_list(project=project)),
-        staffed=set(Membership.objects.filter(project=project).values_list("role", flat=True)),
+        staffed=set(project_role_holders(project=project)),
     )
 
 

@@ -4,7 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from apps.projects.choices import Role, Stage
-from apps.projects.models import Membership, Project
+from apps.projects.models import Project
+from apps.projects.selectors import project_role_holders
 from apps.signoffs.approvers import approvers_for
 from apps.signoffs.models import SignoffRequest
 
@@ -54,9 +55,7 @@ def gate_timeline(*, project: Project) -> list[TimelineStep]:
     gates = {gate.stage: gate for gate in Gate.objects.filter(project=project)}
     for gate in gates.values():
         gate.project = project  # spares one query per gate for whoever reads gate.project next
-    holders: dict[str, list[str]] = defaultdict(list)
-    for membership in Membership.objects.filter(project=project).select_related("user"):
-        holders[membership.role].append(membership.user.display_name)
+    holders = project_role_holders(project=project)
     latest: dict[int, SignoffRequest] = {}
     for signoff in SignoffRequest.objects.filter(target_type__model="gate", project=project).order_by("id"):
         latest[signoff.target_id] = signoff
@@ -70,7 +69,9 @@ def gate_timeline(*, project: Project) -> list[TimelineStep]:
                 stage=stage,
                 label=label,
                 gate=gate,
-                approvers=[(Role(role).label, holders.get(role, [])) for role in spec.roles]
+                approvers=[
+                    (Role(role).label, [person.display_name for person in holders.get(role, [])]) for role in spec.roles
+                ]
                 + [(person.display_name, [person.display_name]) for person in spec.people],
                 signoff=latest.get(gate.pk) if gate.pk else None,
                 current=stage == project.current_stage,

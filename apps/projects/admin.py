@@ -4,21 +4,20 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 
+from apps.core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from . import services
 from .governance import governance_records
 from .models import Membership, Project, ProjectGroupObjectPermission, ProjectUserObjectPermission
 
 
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    fields = ("user", "role", "added_by", "created_at")
-    readonly_fields = ("user", "role", "added_by", "created_at")
-    can_delete = False
-    show_change_link = True
+class MembershipInline(ReadOnlyInline):
+    """Roles are added and removed on the membership admin (through the services), not inline."""
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    model = Membership
+    fields = ("user", "role", "added_by", "created_at")
+    readonly_fields = fields
+    show_change_link = True
 
 
 @admin.register(Project)
@@ -107,18 +106,9 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectUserObjectPermission, ProjectGroupObjectPermission)
-class ProjectObjectPermissionAdmin(admin.ModelAdmin):
+class ProjectObjectPermissionAdmin(ReadOnlyAdmin):
     """Read-only: per-project grants are derived from memberships (apps/projects/roles.py)."""
 
     list_display = ("content_object", "permission", "__str__")
     list_filter = ("permission",)
     list_select_related = ("content_object", "permission")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -8,6 +8,13 @@ from .models import Project
 from .services import PROJECT_EDITABLE_FIELDS
 
 
+class MemberChoiceField(forms.ModelChoiceField):
+    """A person picked among a project's members (`queryset=selectors.project_members(project=...)`), by name."""
+
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
 class LinesField(forms.CharField):
     """A list of short strings edited as one per line."""
 

@@ -60,7 +60,7 @@ class ProjectDetailView(ProjectAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             timeline=gate_timeline(project=self.project),
-            members=selectors.project_members(project=self.project),
+            members=selectors.project_roster(project=self.project),
             **kwargs,
         )
 
@@ -146,7 +146,7 @@ class MemberListView(ProjectAccessMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            members=selectors.project_members(project=self.project),
+            members=selectors.project_roster(project=self.project),
             can_manage=roles.MANAGE_MEMBERS in self.project_perms,
             **kwargs,
         )

@@ -15,18 +15,19 @@ The register's rules live here once:
 """
 
 import datetime
-from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.core.cadence import cadence_delta
 from apps.core.permissions import has_object_perm
 from apps.notifications.services import notify
 from apps.projects import roles
 from apps.projects.choices import ProjectStatus, Role
-from apps.projects.models import Membership, Project
+from apps.projects.models import Project
+from apps.projects.selectors import members_by_project, project_members, project_role_holders
 from apps.projects.services import ensure_project_writable
 from apps.signoffs import services as signoff_services
 from apps.signoffs import targets
@@ -34,7 +35,7 @@ from apps.signoffs.approvers import ApproverSpec
 from apps.signoffs.choices import Policy, RequestState
 from apps.signoffs.models import SignoffRequest
 
-from .choices import REVIEW_FREQUENCY_DAYS, NotificationKind, ReviewFrequency, RiskStatus
+from .choices import NotificationKind, ReviewFrequency, RiskStatus
 from .models import (
     Risk,
     RiskAcceptance,
@@ -71,7 +72,8 @@ SIGNED_RISK_FIELDS = ("residual_impact", "residual_likelihood", "mitigation")
 
 
 def next_review_date(frequency: str, *, today: datetime.date | None = None) -> datetime.date:
-    return (today or timezone.localdate()) + datetime.timedelta(days=REVIEW_FREQUENCY_DAYS[frequency])
+    """One step of the review frequency after `today`: a month is a calendar month (apps.core.cadence)."""
+    return (today or timezone.localdate()) + cadence_delta(frequency)
 
 
 # --- The register and its codes ---------------------------------------------------
@@ -109,7 +111,7 @@ def risk_register_update(*, actor, project: Project, acceptance_threshold: int) 
 
 
 def _check_owner(*, project: Project, owner) -> None:
-    if owner is not None and not Membership.objects.filter(project=project, user=owner).exists():
+    if owner is not None and not project_members(project=project).filter(pk=owner.pk).exists():
         raise ValidationError({"owner": f"{owner} is not a member of {project}: a risk's owner must be a member."})
 
 
@@ -273,12 +275,9 @@ def acceptance_signoff_problem(*, actor, project: Project) -> str | None:
     engine never lets the requester decide their own request, so a role that only
     the requester holds would leave its approval slot empty forever.
     """
-    holders: dict[str, set[int]] = {role: set() for role in SIGNOFF_ROLES}
-    for role, user_id in Membership.objects.filter(project=project, role__in=SIGNOFF_ROLES).values_list(
-        "role", "user_id"
-    ):
-        holders[role].add(user_id)
-    for role, users in holders.items():
+    holders = project_role_holders(project=project, roles=SIGNOFF_ROLES)
+    for role in SIGNOFF_ROLES:
+        users = {person.pk for person in holders.get(role, [])}
         label = Role(role).label
         if not users:
             return (
@@ -482,15 +481,6 @@ class RiskAcceptanceSignoff(targets.TargetAdapter):
 # --- Periodic work: expiry and escalation, notified through the outbox --------------------------------------
 
 
-def _project_people(project_ids, roles) -> dict[int, list]:
-    """Active members holding one of `roles`, per project, in one query."""
-    people: dict[int, dict] = defaultdict(dict)
-    memberships = Membership.objects.filter(project_id__in=project_ids, role__in=roles, user__is_active=True)
-    for membership in memberships.select_related("user").order_by("user_id"):
-        people[membership.project_id][membership.user_id] = membership.user
-    return {project_id: list(users.values()) for project_id, users in people.items()}
-
-
 NOTIFICATION_SUBJECTS = {
     NotificationKind.AGING_OWNER: "Review overdue",
     NotificationKind.AGING_ESCALATION: "Escalation — review overdue",
@@ -531,7 +521,7 @@ def risk_acceptances_expire(*, today: datetime.date | None = None) -> int:
         .select_for_update(skip_locked=True, of=("self",))
         .select_related("project", "owner")
     )
-    product_owners = _project_people({risk.project_id for risk in expired}, [Role.PRODUCT_OWNER])
+    product_owners = members_by_project(projects={risk.project_id for risk in expired}, roles=[Role.PRODUCT_OWNER])
     for risk in expired:
         ended_on = risk.accepted_until
         risk.status = RiskStatus.OPEN
@@ -556,7 +546,7 @@ def risk_escalations_plan(*, today: datetime.date | None = None) -> int:
         .exclude(project__status=ProjectStatus.RETIRED)
         .select_related("owner", "project")
     )
-    leads = _project_people({risk.project_id for risk in aging}, ESCALATION_ROLES)
+    leads = members_by_project(projects={risk.project_id for risk in aging}, roles=ESCALATION_ROLES)
     due = 0
     for risk in aging:
         days_overdue = (today - risk.next_review_on).days

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.projects.choices import Role
-from apps.projects.models import Membership
+from apps.projects.selectors import member_roles, project_members, project_role_holders
 from apps.projects.services import ensure_project_writable
 
 from . import notifications, targets
@@ -64,18 +64,17 @@ def _locked(signoff: SignoffRequest) -> SignoffRequest:
 
 def _check_slots_can_be_filled(*, actor, project, spec: ApproverSpec) -> None:
     """Every slot needs an active member other than the requester, or the request would wait forever."""
-    members = set(Membership.objects.filter(project=project, user__is_active=True).values_list("user_id", flat=True))
+    members = set(project_members(project=project).values_list("pk", flat=True))
     outsiders = [str(person) for person in spec.people if person.pk not in members]
     if outsiders:
         raise ValidationError(f"Approvers must be project members with an active account: {', '.join(outsiders)}.")
-    holders: dict[str, set[int]] = {role: set() for role in spec.roles}
-    for role, user_id in Membership.objects.filter(
-        project=project, role__in=spec.roles, user__is_active=True
-    ).values_list("role", "user_id"):
-        holders[role].add(user_id)
+    holders = {
+        role: {person.pk for person in people}
+        for role, people in project_role_holders(project=project, roles=spec.roles).items()
+    }
     for role in spec.roles:
         label = Role(role).label
-        if not holders[role]:
+        if not holders.get(role):
             raise ValidationError(
                 f"Nobody can fill the approver slot {label}: no member of this project holds that role. "
                 f"Add a member with the role {label}."
@@ -152,7 +151,7 @@ def open_slots_for(signoff: SignoffRequest, user) -> list[Approver]:
     """The undecided slots that `user` may fill on `signoff`."""
     if user.pk == signoff.requested_by_id:
         return []
-    roles = set(Membership.objects.filter(project_id=signoff.project_id, user=user).values_list("role", flat=True))
+    roles = member_roles(project=signoff.project_id, user=user)
     decided = set(signoff.events.filter(approver__isnull=False).values_list("approver_id", flat=True))
     return [
         slot

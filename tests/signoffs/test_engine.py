@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from apps.core.models import AppendOnlyError
 from apps.projects import services as project_services
 from apps.projects.choices import Role
 from apps.signoffs import services
@@ -150,9 +151,9 @@ def test_state_is_what_the_events_say(charter, project, team, due):
 def test_events_are_append_only(charter, project, team, due):
     event = open_request(project, due).events.get()
     event.note = "rewritten"
-    with pytest.raises(PermissionError):
+    with pytest.raises(AppendOnlyError):
         event.save()
-    with pytest.raises(PermissionError):
+    with pytest.raises(AppendOnlyError):
         SignoffEvent.objects.all().delete()
 
 
