@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from apps.risks.admin import ReadOnlyAdmin
+from apps.core.admin import ReadOnlyAdmin
 
 from .models import ActionItem, CalendarFeed, ReviewDecision, ReviewOccurrence, ReviewSeries
 

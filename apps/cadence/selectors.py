@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from apps.projects.access import visible_projects
-from apps.projects.models import Membership, Project
+from apps.projects.models import Project
 from apps.signoffs.models import SignoffRequest
 
 from . import registry
@@ -120,22 +120,6 @@ def agenda_prepare(*, series: ReviewSeries, day: datetime.date) -> list[dict]:
 
 def agenda_risk_ids(agenda: list[dict]) -> set[int]:
     return {item["risk_id"] for section in agenda for item in section["items"] if item.get("risk_id")}
-
-
-def members(*, project: Project):
-    """The project's active members, each once, by name."""
-    from django.contrib.auth import get_user_model
-
-    ids = Membership.objects.filter(project=project, user__is_active=True).values("user_id")
-    return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "last_name", "username")
-
-
-def member_ids_with_roles(*, project: Project, roles) -> set[int]:
-    return set(
-        Membership.objects.filter(project=project, role__in=list(roles), user__is_active=True).values_list(
-            "user_id", flat=True
-        )
-    )
 
 
 def calendar_projects(*, user, project_slug: str = "") -> QuerySet[Project]:

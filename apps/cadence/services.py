@@ -30,7 +30,8 @@ from apps.core.permissions import has_object_perm
 from apps.projects import roles
 from apps.projects.access import visible_projects
 from apps.projects.choices import ProjectStatus
-from apps.projects.models import Membership, Project
+from apps.projects.models import Project
+from apps.projects.selectors import project_members
 from apps.projects.services import ensure_project_writable
 from apps.risks.models import Risk
 from apps.risks.services import risk_review
@@ -54,10 +55,6 @@ def _ensure_manager(actor, project: Project) -> None:
     if not has_object_perm(actor, f"projects.{roles.MANAGE_REVIEWS}", project):
         raise PermissionDenied("Your project roles do not allow scheduling or recording reviews.")
     ensure_project_writable(project)
-
-
-def _member_ids(project: Project) -> set[int]:
-    return set(Membership.objects.filter(project=project, user__is_active=True).values_list("user_id", flat=True))
 
 
 # --- Series ------------------------------------------------------------------------------
@@ -255,7 +252,7 @@ def occurrence_schedule(*, actor, series: ReviewSeries, scheduled_on: datetime.d
 
 def _members(project: Project, users: Iterable, what: str) -> list:
     users = [user for user in users if user is not None]
-    members = _member_ids(project)
+    members = set(project_members(project=project).values_list("pk", flat=True))
     outsiders = sorted(str(user) for user in users if user.pk not in members)
     if outsiders:
         raise ValidationError({what: f"Only project members can be named here: {', '.join(outsiders)}."})

@@ -16,7 +16,8 @@ from apps.checklists.choices import COMPLETE_STATUSES
 from apps.checklists.models import ItemResponse
 from apps.deliverables.models import ProjectDeliverable
 from apps.projects.choices import Role
-from apps.projects.models import Membership
+from apps.projects.models import Project
+from apps.projects.selectors import project_role_holders
 from apps.risks.choices import LIVE_STATUSES, Category, RiskStatus
 from apps.risks.models import Risk
 from apps.signoffs.choices import RequestState
@@ -260,14 +261,14 @@ def calendar_actions(*, projects, first, last):
 # --- Reminders (the daily sweep, reminders.reminders_send) ---------------------------------
 
 
-def _people(project_ids, roles) -> dict[int, dict[int, object]]:
-    """project id -> {user id: user} of the active members holding any of `roles`."""
-    people: dict[int, dict[int, object]] = defaultdict(dict)
-    for membership in Membership.objects.filter(
-        project_id__in=project_ids, role__in=list(roles), user__is_active=True
-    ).select_related("user"):
-        people[membership.project_id][membership.user_id] = membership.user
-    return people
+def _holders(projects) -> dict[int, dict[str, list]]:
+    """project id -> {role: [active members]}: the shared members query, once per project."""
+    return {project.pk: project_role_holders(project=project) for project in projects}
+
+
+def _with_roles(holders: dict[str, list], roles) -> list:
+    """Each person holding any of `roles`, once."""
+    return list({person.pk: person for role in roles for person in holders.get(role, [])}.values())
 
 
 def plan_review_reminders(*, today):
@@ -286,20 +287,13 @@ def plan_review_reminders(*, today):
         first=today - datetime.timedelta(days=grace),
         last=today + datetime.timedelta(days=longest_lead),
     )
-    project_ids = {item.project_id for item in series}
-    roles = {role for item in series for role in [item.chair_role, *item.attendee_roles]}
-    leads = _people(project_ids, ESCALATION_ROLES)
-    by_role = _people_by_role(project_ids, roles)
+    holders = _holders({item.project_id: item.project for item in series}.values())
     reminders = []
     for occurrence in occurrences:
         item = occurrence.series
         status = occurrence.status
         day = occurrence.scheduled_on
-        invited = {
-            user.pk: user
-            for role in [item.chair_role, *item.attendee_roles]
-            for user in by_role.get((item.project_id, role), [])
-        }
+        invited = _with_roles(holders[item.project_id], [item.chair_role, *item.attendee_roles])
         common = {
             "target": item,
             "project": item.project,
@@ -309,7 +303,7 @@ def plan_review_reminders(*, today):
         if status == OccurrenceStatus.UPCOMING and (day - today).days <= item.lead_days:
             reminders.append(
                 Reminder(
-                    recipients=tuple(invited.values()),
+                    recipients=tuple(invited),
                     kind="review-upcoming",
                     subject=f"{item.title} on {_date(day)} ({item.project})",
                     body=f"The {item.get_kind_display().lower()} review of {item.project} is on {_date(day)}. "
@@ -320,7 +314,7 @@ def plan_review_reminders(*, today):
         elif status == OccurrenceStatus.DUE:
             reminders.append(
                 Reminder(
-                    recipients=tuple(invited.values()),
+                    recipients=tuple(invited),
                     kind="review-due",
                     subject=f"{item.title} is today ({item.project})",
                     body=f"The {item.get_kind_display().lower()} review of {item.project} is today and not "
@@ -331,7 +325,7 @@ def plan_review_reminders(*, today):
         elif status == OccurrenceStatus.OVERDUE:
             reminders.append(
                 Reminder(
-                    recipients=tuple(leads.get(item.project_id, {}).values()),
+                    recipients=tuple(_with_roles(holders[item.project_id], ESCALATION_ROLES)),
                     kind="review-overdue",
                     subject=f"Not recorded: {item.title} of {_date(day)} ({item.project})",
                     body=f"The {item.get_kind_display().lower()} review of {item.project} scheduled for "
@@ -340,15 +334,6 @@ def plan_review_reminders(*, today):
                 )
             )
     return [reminder for reminder in reminders if reminder.recipients]
-
-
-def _people_by_role(project_ids, roles) -> dict[tuple[int, str], list]:
-    people: dict[tuple[int, str], list] = defaultdict(list)
-    for membership in Membership.objects.filter(
-        project_id__in=project_ids, role__in=list(roles), user__is_active=True
-    ).select_related("user"):
-        people[(membership.project_id, membership.role)].append(membership.user)
-    return people
 
 
 def plan_deliverable_reminders(*, today):
@@ -388,18 +373,15 @@ def plan_deliverable_digests(*, today):
     """Each Product Manager, once a week: the stale and soon-due deliverables of their projects."""
     year, week, _ = today.isocalendar()
     soon = today + datetime.timedelta(days=14)
-    managers = _people(
-        Membership.objects.filter(role=Role.PRODUCT_MANAGER).exclude(project__status="retired").values("project_id"),
-        [Role.PRODUCT_MANAGER],
-    )
+    projects = Project.objects.exclude(status="retired").filter(memberships__role=Role.PRODUCT_MANAGER).distinct()
     projects_of: dict[int, list[int]] = defaultdict(list)
     people = {}
-    for project_id, users in managers.items():
-        for user_id, user in users.items():
-            projects_of[user_id].append(project_id)
-            people[user_id] = user
+    for project_id, holders in _holders(projects).items():
+        for user in holders.get(Role.PRODUCT_MANAGER, []):
+            projects_of[user.pk].append(project_id)
+            people[user.pk] = user
     deliverables = (
-        ProjectDeliverable.objects.filter(project_id__in=list(managers), next_due_on__lte=soon)
+        ProjectDeliverable.objects.filter(project__in=projects, next_due_on__lte=soon)
         .select_related("project", "deliverable", "owner")
         .order_by("next_due_on")
     )

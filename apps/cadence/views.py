@@ -18,6 +18,7 @@ from django.views.generic import FormView, TemplateView
 from apps.core.forms import add_service_errors
 from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin, visible_projects
+from apps.projects.selectors import project_members
 from apps.risks.models import Risk
 
 from . import calendars, registry, selectors, services
@@ -176,7 +177,7 @@ class OccurrenceMixin(CadenceMixin):
 
     @cached_property
     def members(self):
-        return selectors.members(project=self.project)
+        return project_members(project=self.project)
 
 
 class OccurrenceDetailView(OccurrenceMixin, TemplateView):
@@ -239,14 +240,11 @@ class OccurrenceRecordView(OccurrenceMixin, FormView):
                 "attendees": list(occurrence.attendees.all()),
                 "minutes": occurrence.minutes,
             }
-        chairs = selectors.member_ids_with_roles(project=self.project, roles=[occurrence.series.chair_role])
-        invited = selectors.member_ids_with_roles(
-            project=self.project, roles=[occurrence.series.chair_role, *occurrence.series.attendee_roles]
-        )
+        series = occurrence.series
         return {
             "held_on": min(occurrence.scheduled_on, timezone.localdate()),
-            "chair": next(iter(sorted(chairs)), None),
-            "attendees": sorted(invited),
+            "chair": project_members(project=self.project, roles=[series.chair_role]).first(),
+            "attendees": list(project_members(project=self.project, roles=[series.chair_role, *series.attendee_roles])),
         }
 
     @cached_property
