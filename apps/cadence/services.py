@@ -32,7 +32,7 @@ from apps.projects.access import visible_projects
 from apps.projects.choices import ProjectStatus
 from apps.projects.models import Project
 from apps.projects.selectors import project_members
-from apps.projects.services import ensure_project_writable
+from apps.projects.services import ensure_project_writable, project_lock
 from apps.risks.models import Risk
 from apps.risks.services import risk_review
 from apps.signoffs import services as signoff_services
@@ -52,9 +52,16 @@ MATERIALIZE_DAYS_BACK = 400
 
 
 def _ensure_manager(actor, project: Project) -> None:
+    """Refuse who may not manage reviews, and retired projects; then lock the project row.
+
+    Locks are taken in one order everywhere (see projects.services.project_lock): the project
+    row, then the records a write touches, then the audit chain at the first audited write.
+    Every cadence write calls this before it locks or writes anything else.
+    """
     if not has_object_perm(actor, f"projects.{roles.MANAGE_REVIEWS}", project):
         raise PermissionDenied("Your project roles do not allow scheduling or recording reviews.")
     ensure_project_writable(project)
+    project_lock(project.pk)
 
 
 # --- Series ------------------------------------------------------------------------------
@@ -111,8 +118,8 @@ def series_update(*, actor, series: ReviewSeries, **fields) -> ReviewSeries:
     unknown = set(fields) - set(SERIES_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
-    series = _lock_series(series)
     _ensure_manager(actor, series.project)
+    series = _lock_series(series)
     today = timezone.localdate()
     reschedules = series.kind != ReviewKind.AD_HOC and (
         fields.get("rule", series.rule) != series.rule or fields.get("starts_on", series.starts_on) != series.starts_on
@@ -130,8 +137,8 @@ def series_update(*, actor, series: ReviewSeries, **fields) -> ReviewSeries:
 @transaction.atomic
 def series_pause(*, actor, series: ReviewSeries) -> ReviewSeries:
     """Stop scheduling after today; what is past stays, with its missed meetings."""
-    series = _lock_series(series)
     _ensure_manager(actor, series.project)
+    series = _lock_series(series)
     if series.is_paused:
         raise ValidationError("This series is already paused.")
     today = timezone.localdate()
@@ -143,8 +150,8 @@ def series_pause(*, actor, series: ReviewSeries) -> ReviewSeries:
 @transaction.atomic
 def series_resume(*, actor, series: ReviewSeries) -> ReviewSeries:
     """Schedule again: the rule continues from its next date after today."""
-    series = _lock_series(series)
     _ensure_manager(actor, series.project)
+    series = _lock_series(series)
     if not series.is_paused:
         raise ValidationError("This series is not paused.")
     series.paused_on = None
@@ -250,6 +257,12 @@ def occurrence_schedule(*, actor, series: ReviewSeries, scheduled_on: datetime.d
     return occurrence
 
 
+def _lock_attestations(occurrence: ReviewOccurrence) -> None:
+    """The meeting's sign-off requests, locked before the record changes (a change may invalidate one)."""
+    if occurrence.pk is not None:
+        list(occurrence.attestations.select_for_update().order_by("pk"))
+
+
 def _members(project: Project, users: Iterable, what: str) -> list:
     users = [user for user in users if user is not None]
     members = set(project_members(project=project).values_list("pk", flat=True))
@@ -282,6 +295,9 @@ def occurrence_record(
     """
     _ensure_manager(actor, series.project)
     project = series.project
+    reviewed_risks = list(reviewed_risks)
+    # Row locks before the first audited write: the risks marked reviewed, the meeting, its attestation.
+    list(Risk.objects.select_for_update().filter(pk__in=[risk.pk for risk in reviewed_risks]).order_by("pk"))
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": "A meeting cannot be recorded before it has happened."})
     attendees = _members(project, attendees, "attendees")
@@ -290,6 +306,7 @@ def occurrence_record(
     if chair is not None:
         _members(project, [chair], "chair")
     occurrence = _occurrence_get_or_create(series, scheduled_on)
+    _lock_attestations(occurrence)
     first_recording = occurrence.held_on is None
     occurrence.held_on = held_on
     occurrence.chair = chair
@@ -321,6 +338,7 @@ def decision_add(*, actor, occurrence: ReviewOccurrence, text: str, _checked: bo
     """Append a decision to a held meeting's record."""
     if not _checked:
         _ensure_manager(actor, occurrence.project)
+        _lock_attestations(occurrence)
     if occurrence.held_on is None:
         raise ValidationError("Record the meeting before adding decisions to it.")
     text = text.strip()
@@ -341,6 +359,7 @@ def action_add(
     """Add a follow-up action with an owner who is a member and a due date."""
     if not _checked:
         _ensure_manager(actor, occurrence.project)
+        _lock_attestations(occurrence)
     if occurrence.held_on is None:
         raise ValidationError("Record the meeting before adding follow-up actions to it.")
     _members(occurrence.project, [owner], "owner")
@@ -362,9 +381,11 @@ def action_add(
 @transaction.atomic
 def action_complete(*, actor, action: ActionItem, done: bool = True) -> ActionItem:
     """Mark an action done (or open again). Its owner may, besides those who manage reviews."""
+    project_lock(action.project_id)
     action = ActionItem.objects.select_for_update().select_related("project").get(pk=action.pk)
     if actor.pk != action.owner_id:
         _ensure_manager(actor, action.project)
+    ensure_project_writable(action.project)
     action.done_on = timezone.localdate() if done else None
     action.full_clean()
     action.save(update_fields=["done_on", "updated_at"])
