@@ -18,6 +18,7 @@ from django.views.generic import FormView, TemplateView
 from apps.core.forms import add_service_errors
 from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin, visible_projects
+from apps.projects.choices import Role
 from apps.projects.selectors import project_members
 from apps.risks.models import Risk
 
@@ -84,7 +85,11 @@ class SeriesCreateView(CadenceMixin, FormView):
     permission_required = MANAGE
 
     def get_initial(self):
-        return {"starts_on": timezone.localdate() + datetime.timedelta(days=7), "kind": ReviewKind.AD_HOC}
+        return {
+            "starts_on": timezone.localdate() + datetime.timedelta(days=7),
+            "kind": ReviewKind.AD_HOC,
+            "chair_role": Role.PRODUCT_OWNER,
+        }
 
     def form_valid(self, form):
         try:
