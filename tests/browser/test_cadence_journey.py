@@ -27,7 +27,7 @@ def weekly_review(transactional_db):
         actor=project.owner,
         project=project,
         kind=ReviewKind.WEEKLY,
-        title="Weekly experiment review",
+        title="Sprint experiment review",
         starts_on=today,
         chair_role=Role.PRODUCT_OWNER,
         attendee_roles=[Role.PRODUCT_MANAGER, Role.DATA_SCIENTIST],
@@ -41,7 +41,7 @@ def test_product_manager_records_weekly_review_and_sees_next_one_on_the_calendar
     login("pm.lena", PASSWORD)
     page.goto(f"/projects/{project.slug}/")
     page.get_by_role("link", name="Reviews").click()
-    page.get_by_role("link", name="Weekly experiment review").click()
+    page.get_by_role("link", name="Sprint experiment review").click()
     page.get_by_role("link", name=f"{today:%a} {today.day} {today:%b %Y}").first.click()
     expect(page.get_by_text("Due today").first).to_be_visible()
     page.get_by_role("link", name="Record this meeting").click()
@@ -66,11 +66,13 @@ def test_product_manager_records_weekly_review_and_sees_next_one_on_the_calendar
 
     page.get_by_role("link", name="Calendar").first.click()
     page.get_by_role("link", name="Agenda").click()
-    row = page.locator("tbody tr", has_text=f"{next_day:%a} {next_day.day} {next_day:%b %Y}").filter(
-        has_text="Governance reviews"
+    row = (
+        page.locator("tbody tr", has_text=f"{next_day:%a} {next_day.day} {next_day:%b %Y}")
+        .filter(has_text="Governance reviews")
+        .filter(has_text="Sprint experiment review")
     )
     expect(row).to_have_count(1)
-    expect(row).to_contain_text("Weekly experiment review")
+    expect(row).to_contain_text("Sprint experiment review")
     expect(row).to_contain_text("Churn Radar")
     expect(row).to_contain_text("Upcoming")
     page.screenshot(path="/tmp/cadence-journey-calendar.png", full_page=True)
