@@ -22,7 +22,8 @@ from apps.core.sentinels import UNSET, Unset
 from apps.core.uploads import check_upload, stored_upload
 from apps.projects.models import Project
 from apps.projects.selectors import project_members
-from apps.projects.services import ensure_project_writable
+from apps.projects.changes import project_records_changed
+from apps.projects.services import ensure_project_writable, project_lock
 
 from .choices import (
     COMPLETE_STATUSES,
@@ -199,6 +200,7 @@ def default_templates(*, project: Project) -> list[ChecklistTemplate]:
 def checklist_apply(*, actor, project: Project, template: ChecklistTemplate) -> ProjectChecklist:
     """Apply the current version of `template` to `project`."""
     ensure_project_writable(project)
+    project_lock(project.pk)
     version = template.current_version
     if version is None:
         raise ValidationError("This template has no version to apply yet.")
@@ -214,6 +216,7 @@ def checklist_apply(*, actor, project: Project, template: ChecklistTemplate) -> 
     checklist = ProjectChecklist(project=project, template=template, version=version, applied_by=actor)
     checklist.full_clean()
     checklist.save()
+    project_records_changed(project=project)
     return checklist
 
 
@@ -233,12 +236,14 @@ def checklists_apply_defaults(*, actor, project: Project) -> list[ProjectCheckli
 def checklist_remove(*, actor, checklist: ProjectChecklist) -> None:
     """Take a checklist off a project, only while nothing has been recorded on it."""
     ensure_project_writable(checklist.project)
+    project_lock(checklist.project_id)
     if checklist.responses.exists():
         raise ValidationError(
             "Work has been recorded on this checklist, so it stays with the project: "
             "mark the items that do not apply as not applicable instead."
         )
     checklist.delete()
+    project_records_changed(project=checklist.project)
 
 
 @transaction.atomic
@@ -251,6 +256,7 @@ def checklist_upgrade(*, actor, checklist: ProjectChecklist) -> ProjectChecklist
     without an answer goes back to in progress.
     """
     ensure_project_writable(checklist.project)
+    project_lock(checklist.project_id)
     checklist = (
         ProjectChecklist.objects.select_for_update(of=("self",))
         .select_related("template__current_version")
@@ -280,6 +286,7 @@ def checklist_upgrade(*, actor, checklist: ProjectChecklist) -> ProjectChecklist
         response.save()
     checklist.version = target
     checklist.save(update_fields=["version", "updated_at"])
+    project_records_changed(project=checklist.project)
     return checklist
 
 
@@ -336,6 +343,7 @@ def item_response_update(
 ) -> ItemResponse:
     """Change an item's status, owner, justification or selected options (only the ones given)."""
     ensure_project_writable(checklist.project)
+    project_lock(checklist.project_id)
     response = _response_for_update(checklist, item)
     previous_status = response.status
     errors: dict[str, str] = {}
@@ -378,6 +386,7 @@ def item_response_update(
     response.updated_by = actor
     response.full_clean(validate_unique=False)
     response.save()
+    project_records_changed(project=checklist.project)
     return response
 
 
@@ -385,6 +394,7 @@ def item_response_update(
 def item_review(*, actor, checklist: ProjectChecklist, item: TemplateItem, note: str = "") -> ItemReview:
     """Record that `actor`, a member other than the completer, reviewed the item's latest completion."""
     ensure_project_writable(checklist.project)
+    project_lock(checklist.project_id)
     _item_of(checklist, item)
     response = (
         ItemResponse.objects.select_for_update(of=("self",))
@@ -412,6 +422,7 @@ def item_review(*, actor, checklist: ProjectChecklist, item: TemplateItem, note:
     )
     review.full_clean()
     review.save()
+    project_records_changed(project=checklist.project)
     return review
 
 

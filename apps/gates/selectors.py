@@ -24,11 +24,18 @@ class TimelineStep:
     signoff: SignoffRequest | None
 
     current: bool = False
-    passed_unrecorded: bool = False  # an earlier stage left before gates were tracked
 
     @property
     def state(self) -> str:
         return self.gate.state
+
+    @property
+    def shown(self) -> states.ShownState:
+        return states.shown_state(self.gate)
+
+    @property
+    def passed_unrecorded(self) -> bool:
+        return self.shown.key == states.PASSED_UNRECORDED
 
     @property
     def approved(self) -> bool:
@@ -40,9 +47,7 @@ class TimelineStep:
 
     @property
     def state_label(self) -> str:
-        if self.passed_unrecorded:
-            return "Passed — no sign-off on record"
-        return GateState(self.gate.state).label
+        return self.shown.label
 
 
 def gate_for(*, project: Project, stage: str) -> Gate:
@@ -75,7 +80,6 @@ def gate_timeline(*, project: Project) -> list[TimelineStep]:
                 + [(person.display_name, [person.display_name]) for person in spec.people],
                 signoff=latest.get(gate.pk) if gate.pk else None,
                 current=stage == project.current_stage,
-                passed_unrecorded=gate.pk is None and index < project.stage_index,
             )
         )
     return steps

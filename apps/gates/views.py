@@ -44,6 +44,7 @@ class GateDetailView(GateMixin, TemplateView):
             signoff=services.current_signoff(gate) if gate.pk else None,
             forms=forms,
             actions=states.available_actions(gate, self.project_perms),
+            shown_state=states.shown_state(gate),
             **kwargs,
         )
 
