@@ -43,7 +43,7 @@ from .models import (
     TemplateSection,
     TemplateVersion,
 )
-from .validation import TemplateFormatError, content_hash, parse_template
+from .validation import TemplateFormatError, content_hash, evidence_required, parse_template
 
 LIBRARY_DIR = Path(__file__).resolve().parent / "data" / "templates"
 MAX_TEMPLATE_BYTES = 1024 * 1024
@@ -121,7 +121,12 @@ def _version_store(*, actor, document: dict, origin: str, file_name: str) -> tup
         )
         for item_data in section_data["items"]:
             position += 1
-            TemplateItem.objects.create(version=version, section=section, position=position, **item_data)
+            TemplateItem.objects.create(
+                version=version,
+                section=section,
+                position=position,
+                **{**item_data, "evidence_required": evidence_required(item_data)},
+            )
     template.current_version = version
     template.save(update_fields=["current_version", "updated_at"])
     return version, True
@@ -372,6 +377,11 @@ def item_response_update(
         errors["owner"] = "Unowned items do not get done: choose an owner before marking this item done."
     if response.status == ResponseStatus.DONE and item.is_select and not response.selected_options:
         errors["selected_options"] = "Choose the answer (option) before marking this question done."
+    if response.status == ResponseStatus.DONE and item.evidence_required and not response.evidence.exists():
+        errors["status"] = (
+            f"“{item.title}” needs evidence to be done: add a link, a note or a file first "
+            "(the reviewer checks it)."
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -474,6 +484,16 @@ def evidence_remove(*, actor, evidence: Evidence) -> None:
     ensure_project_writable(evidence.project)
     if evidence.added_by_id != actor.pk:
         raise PermissionDenied("Only the person who added this evidence can remove it.")
+    response = evidence.response
+    if (
+        response.status == ResponseStatus.DONE
+        and response.item.evidence_required
+        and not response.evidence.exclude(pk=evidence.pk).exists()
+    ):
+        raise ValidationError(
+            "This is the only evidence of an item that is done and needs evidence: "
+            "add other evidence first, or set the item back to in progress."
+        )
     evidence.delete()
 
 
@@ -531,6 +551,14 @@ def demo_checklists_seed(*, project: Project, people: dict, reviewer_username: s
             if options is None:  # the project profile answers the use-case question
                 options = [project.use_case]
             actor = people[username]
+            if status == ResponseStatus.DONE and item.evidence_required:
+                evidence_add(
+                    actor=actor,
+                    checklist=checklist,
+                    item=item,
+                    kind=EvidenceKind.LINK,
+                    url=f"https://wiki.example.com/ml/{project.slug}/{item.key}",
+                )
             item_response_update(
                 actor=actor,
                 checklist=checklist,

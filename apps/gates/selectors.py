@@ -7,7 +7,8 @@ from apps.projects.choices import Role, Stage
 from apps.projects.models import Project
 from apps.projects.selectors import project_role_holders
 from apps.signoffs.approvers import approvers_for
-from apps.signoffs.models import SignoffRequest
+from apps.signoffs.choices import EventKind, RequestState
+from apps.signoffs.models import SignoffEvent, SignoffRequest
 
 from . import states
 from .choices import GateState
@@ -102,3 +103,37 @@ def gate_histories(*, project: Project) -> dict[int, list[GateEvent]]:
     for event in GateEvent.objects.filter(project=project).select_related("actor", "signoff").order_by("id"):
         histories[event.gate_id].append(event)
     return histories
+
+
+@dataclass
+class Certificate:
+    """The sign-off a gate's certificate shows: the approval in force, or the last one, superseded."""
+
+    signoff: SignoffRequest
+    superseded_by: SignoffEvent | None  # the invalidation: the signed content changed after approval
+
+    @property
+    def superseded(self) -> bool:
+        return self.superseded_by is not None
+
+
+def gate_certificate(*, gate: Gate) -> Certificate | None:
+    """The certificate to offer on the gate page (two queries), or None when the gate has none."""
+    if gate.pk is None:
+        return None
+    signoff = (
+        SignoffRequest.objects.filter(
+            target_type__model="gate",
+            target_id=gate.pk,
+            state__in=[RequestState.APPROVED, RequestState.INVALIDATED],
+        )
+        .select_related("requested_by", "project")
+        .order_by("-id")
+        .first()
+    )
+    if signoff is None:
+        return None
+    if signoff.state == RequestState.INVALIDATED:
+        return Certificate(signoff, signoff.events.filter(kind=EventKind.INVALIDATED).first())
+    # An approval of a gate since reopened (by hand) is history, not a certificate in force.
+    return Certificate(signoff, None) if states.refusal(gate, states.GateAction.CERTIFICATE) is None else None

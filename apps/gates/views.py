@@ -12,10 +12,12 @@ from apps.core.forms import add_service_errors
 from apps.core.pdf import render_pdf
 from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin
-from apps.projects.choices import Stage
+from apps.projects.choices import Role, Stage
+from apps.projects.selectors import member_roles
 
 from . import selectors, services, states
 from .criteria import gate_evidence
+from .signed import signed_content
 from .forms import CriteriaForm, DecisionForm, ReopenForm, SubmitForm
 
 FORMS = {"submit": SubmitForm, "criteria": CriteriaForm, "decision": DecisionForm, "reopen": ReopenForm}
@@ -45,6 +47,7 @@ class GateDetailView(GateMixin, TemplateView):
             forms=forms,
             actions=states.available_actions(gate, self.project_perms),
             shown_state=states.shown_state(gate),
+            certificate=selectors.gate_certificate(gate=gate),
             **kwargs,
         )
 
@@ -92,20 +95,25 @@ class GateCertificateView(GateMixin, View):
 
     def get(self, request, *args, **kwargs):
         gate = self.gate
-        signoff = services.current_signoff(gate) if gate.pk else None
-        if states.refusal(gate, states.GateAction.CERTIFICATE) or signoff is None:
+        certificate = selectors.gate_certificate(gate=gate)
+        if certificate is None:
             raise Http404("Only an approved gate has a certificate.")
+        signoff = certificate.signoff
         decisions = [event for event in signoff.events.select_related("actor", "approver") if event.approver_id]
+        requester_roles = member_roles(project=self.project, user=signoff.requested_by)
         pdf = render_pdf(
             "gates/pdf/certificate.html",
             {
                 "project": self.project,
                 "gate": gate,
                 "signoff": signoff,
+                "certificate": certificate,
+                "requester_roles": [label for value, label in Role.choices if value in requester_roles],
                 "decisions": decisions,
-                "evidence": gate_evidence(gate),
+                "signed": signed_content(gate, signoff.snapshot),
                 "pdf_scope": self.project.name,
-                "pdf_title": f"Sign-off certificate — {gate.get_stage_display()} gate",
+                "pdf_title": f"Sign-off certificate — {gate.get_stage_display()} gate"
+                + (" (superseded)" if certificate.superseded else ""),
             },
             request=request,
         )
