@@ -484,11 +484,11 @@ def evidence_remove(*, actor, evidence: Evidence) -> None:
     ensure_project_writable(evidence.project)
     if evidence.added_by_id != actor.pk:
         raise PermissionDenied("Only the person who added this evidence can remove it.")
-    response = evidence.response
+    response = ItemResponse.objects.select_related("item").get(pk=evidence.response_id)
     if (
         response.status == ResponseStatus.DONE
         and response.item.evidence_required
-        and not response.evidence.exclude(pk=evidence.pk).exists()
+        and not Evidence.objects.filter(response=response).exclude(pk=evidence.pk).exists()
     ):
         raise ValidationError(
             "This is the only evidence of an item that is done and needs evidence: "
