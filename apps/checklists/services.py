@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from apps.core.sentinels import UNSET, Unset
 from apps.core.uploads import check_upload, stored_upload
+from apps.projects.changes import project_records_changed
 from apps.projects.models import Project
 from apps.projects.selectors import project_members
-from apps.projects.changes import project_records_changed
 from apps.projects.services import ensure_project_writable, project_lock
 
 from .choices import (
@@ -379,8 +379,7 @@ def item_response_update(
         errors["selected_options"] = "Choose the answer (option) before marking this question done."
     if response.status == ResponseStatus.DONE and item.evidence_required and not response.evidence.exists():
         errors["status"] = (
-            f"“{item.title}” needs evidence to be done: add a link, a note or a file first "
-            "(the reviewer checks it)."
+            f"“{item.title}” needs evidence to be done: add a link, a note or a file first (the reviewer checks it)."
         )
     if errors:
         raise ValidationError(errors)

@@ -25,10 +25,10 @@ from apps.core.sentinels import UNSET, Unset
 from apps.core.uploads import check_upload, stored_upload
 from apps.core.yamlload import load_yaml
 from apps.projects import roles
+from apps.projects.changes import project_records_changed
 from apps.projects.choices import Role, Stage
 from apps.projects.models import Project
 from apps.projects.selectors import project_members, project_role_holders
-from apps.projects.changes import project_records_changed
 from apps.projects.services import ensure_project_writable, project_lock
 
 from .choices import CADENCE_VALUES, DeliverableStatus

@@ -147,7 +147,9 @@ def project_stage_override(*, actor, project: Project, stage: str, reason: str) 
     if stage == previous:
         raise ValidationError({"stage": f"The project is already at {Stage(stage).label}."})
     project = project_services.project_stage_move(actor=actor, project=project, stage=stage)
-    note = f"Stage set from {Stage(previous).label} to {Stage(stage).label} by an administrator. Reason: {reason.strip()}"
+    note = (
+        f"Stage set from {Stage(previous).label} to {Stage(stage).label} by an administrator. Reason: {reason.strip()}"
+    )
     for gate_stage in (previous, stage):
         gate = _stored_gate(project, gate_stage)
         _event(gate, GateEventKind.STAGE_OVERRIDE, actor=actor, note=note)

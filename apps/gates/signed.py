@@ -88,6 +88,11 @@ class _Names:
         deliverable_keys = {key for snapshot in snapshots for key in snapshot.get("deliverables", {})}
         self.deliverables = dict(Deliverable.objects.filter(key__in=deliverable_keys).values_list("key", "name"))
 
+    def order(self, criterion_key: str) -> int:
+        """The gate page's order of criteria (a stored snapshot's keys come back sorted)."""
+        keys = list(self.criteria)
+        return keys.index(criterion_key) if criterion_key in keys else len(keys)
+
     def item(self, key: str, value) -> SignedItem:
         checklist_id, item_key = key.split(":", 1)
         checklist = self.checklists.get(int(checklist_id))
@@ -122,7 +127,10 @@ def _content(snapshot: dict, names: _Names) -> SignedContent:
     profile = snapshot.get("profile", {})
     return SignedContent(
         profile=[(label, _profile_value(key, profile[key])) for key, label in PROFILE_LABELS.items() if key in profile],
-        criteria=[(names.criteria.get(key, key.replace("-", " ")), met) for key, met in snapshot["criteria"].items()],
+        criteria=[
+            (names.criteria.get(key, key.replace("-", " ")), met)
+            for key, met in sorted(snapshot["criteria"].items(), key=lambda pair: names.order(pair[0]))
+        ],
         items={key: names.item(key, value) for key, value in snapshot.get("checklist_items", {}).items()},
         deliverables={key: names.deliverable(key, value) for key, value in snapshot.get("deliverables", {}).items()},
     )

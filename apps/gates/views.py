@@ -14,11 +14,12 @@ from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin
 from apps.projects.choices import Role, Stage
 from apps.projects.selectors import member_roles
+from apps.signoffs.choices import EventKind
 
 from . import selectors, services, states
 from .criteria import gate_evidence
-from .signed import signed_content
 from .forms import CriteriaForm, DecisionForm, ReopenForm, SubmitForm
+from .signed import signed_content
 
 FORMS = {"submit": SubmitForm, "criteria": CriteriaForm, "decision": DecisionForm, "reopen": ReopenForm}
 
@@ -101,6 +102,8 @@ class GateCertificateView(GateMixin, View):
         signoff = certificate.signoff
         decisions = [event for event in signoff.events.select_related("actor", "approver") if event.approver_id]
         requester_roles = member_roles(project=self.project, user=signoff.requested_by)
+        # The last approval completed it (closed_at moves on when a sign-off is invalidated).
+        approved_at = max((event.created_at for event in decisions if event.kind == EventKind.APPROVED), default=None)
         pdf = render_pdf(
             "gates/pdf/certificate.html",
             {
@@ -110,6 +113,7 @@ class GateCertificateView(GateMixin, View):
                 "certificate": certificate,
                 "requester_roles": [label for value, label in Role.choices if value in requester_roles],
                 "decisions": decisions,
+                "approved_at": approved_at,
                 "signed": signed_content(gate, signoff.snapshot),
                 "pdf_scope": self.project.name,
                 "pdf_title": f"Sign-off certificate — {gate.get_stage_display()} gate"

@@ -1,4 +1,4 @@
-""""A project's records changed": whatever was signed off on them is re-checked in the same transaction.
+""" "A project's records changed": whatever was signed off on them is re-checked in the same transaction.
 
 A sign-off covers a snapshot of project records (the Scoping gate signs the problem statement and metrics,
 every gate its checklist items and deliverables). The write services of the apps that own those records

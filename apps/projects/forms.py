@@ -5,7 +5,7 @@ from apps.core.forms import StyledFormMixin
 
 from .choices import ProjectStatus, Role
 from .models import Project
-from .services import PROJECT_CREATE_FIELDS, PROJECT_EDITABLE_FIELDS
+from .services import PROJECT_CREATE_FIELDS
 
 
 class MemberChoiceField(forms.ModelChoiceField):

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.urls import URLResolver, get_resolver
+from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.accounts.choices import PortalGroup

@@ -69,7 +69,10 @@ def signed(scoped_project, member_of, tmp_path):
     deliverable_services.project_deliverables_setup(actor=owner, project=project)
     for pd in ProjectDeliverable.objects.filter(project=project, deliverable__primary_stage=Stage.SCOPING):
         deliverable_services.project_deliverable_update(
-            actor=owner, project_deliverable=pd, status="approved", link=f"https://wiki.example.com/{pd.deliverable.key}"
+            actor=owner,
+            project_deliverable=pd,
+            status="approved",
+            link=f"https://wiki.example.com/{pd.deliverable.key}",
         )
     gate = services.gate_update_criteria(
         actor=owner, gate=gate_for(project=project, stage=Stage.SCOPING), go_no_go_criteria="AUC ≥ 0.8 on holdout"
