@@ -22,7 +22,7 @@ from apps.projects import services as project_services
 from apps.projects.choices import Role, Stage
 from apps.signoffs import services as signoff_services
 from apps.signoffs.choices import RequestState
-from tests.factories import ProjectFactory, UserFactory
+from tests.factories import ProjectFactory, UserFactory, edit_form_data
 
 TEMPLATE = {
     "key": "signing",
@@ -175,7 +175,9 @@ def test_the_timeline_shows_the_time_of_an_approval_with_the_zone(client, signed
     assert approved_at.strftime("%H:%M") + " UTC" in page
 
 
-def test_a_stage_passed_before_gates_were_tracked_reads_the_same_on_the_badge_and_the_timeline(client, db):
+def test_a_stage_passed_before_gates_were_tracked_reads_the_same_on_the_badge_and_the_timeline(
+    client, api_client, db
+):
     project = ProjectFactory(current_stage=Stage.DATA_PREPARATION)
     client.force_login(project.owner)
     gate_page = client.get(reverse("gates:gate-detail", args=[project.slug, Stage.SCOPING])).content.decode()
@@ -184,6 +186,9 @@ def test_a_stage_passed_before_gates_were_tracked_reads_the_same_on_the_badge_an
     assert "Not started" not in gate_page.split('data-testid="gate-state"')[1][:60]
     scoping_step = timeline.split('data-stage="scoping"')[1].split("</li>")[0]
     assert "Passed — no sign-off on record" in scoping_step
+    api_client.force_authenticate(project.owner)
+    gates = api_client.get(f"/api/v1/projects/{project.slug}/gates/").json()
+    assert gates[0]["state_label"] == "Passed — no sign-off on record"
 
 
 # --- The stage moves only through gates ---------------------------------------------------------------
@@ -193,18 +198,7 @@ def test_the_profile_form_no_longer_offers_the_stage_and_ignores_one_posted(clie
     client.force_login(project.owner)
     edit = reverse("projects:project-update", args=[project.slug])
     assert 'name="current_stage"' not in client.get(edit).content.decode()
-    data = {
-        "name": project.name,
-        "problem_statement": project.problem_statement,
-        "use_case": project.use_case,
-        "objective": project.objective,
-        "latency_class": project.latency_class,
-        "primary_metric": project.primary_metric,
-        "guardrail_metrics": "\n".join(project.guardrail_metrics),
-        "minimum_threshold": project.minimum_threshold,
-        "status": project.status,
-        "current_stage": Stage.DEPLOYMENT,
-    }
+    data = edit_form_data(project, current_stage=Stage.DEPLOYMENT)
     assert client.post(edit, data).status_code == 302
     project.refresh_from_db()
     assert project.current_stage == Stage.SCOPING
