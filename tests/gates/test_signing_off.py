@@ -175,9 +175,7 @@ def test_the_timeline_shows_the_time_of_an_approval_with_the_zone(client, signed
     assert approved_at.strftime("%H:%M") + " UTC" in page
 
 
-def test_a_stage_passed_before_gates_were_tracked_reads_the_same_on_the_badge_and_the_timeline(
-    client, api_client, db
-):
+def test_a_stage_passed_before_gates_were_tracked_reads_the_same_on_the_badge_and_the_timeline(client, api_client, db):
     project = ProjectFactory(current_stage=Stage.DATA_PREPARATION)
     client.force_login(project.owner)
     gate_page = client.get(reverse("gates:gate-detail", args=[project.slug, Stage.SCOPING])).content.decode()
