@@ -71,7 +71,7 @@ def test_criteria_link_to_where_they_are_fixed(project):
 @pytest.fixture
 def sole_owner_gate(project):
     """Data Preparation is signed off by the Product Owner alone; the project's only PO is its creator."""
-    project_services.project_update(actor=project.owner, project=project, current_stage=Stage.DATA_PREPARATION)
+    project_services.project_stage_move(actor=project.owner, project=project, stage=Stage.DATA_PREPARATION)
     project.refresh_from_db()
     gate = gate_for(project=project, stage=Stage.DATA_PREPARATION)
     assert all(c.met is not False for c in gate_evidence(gate).criteria), gate_evidence(gate).criteria
