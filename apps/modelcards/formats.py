@@ -123,7 +123,12 @@ def parse_card_yaml(data: str | bytes) -> dict:
 def card_yaml(content: dict) -> str:
     """The card as the seed's YAML (`model_card:` root); parse_card_yaml(card_yaml(c)) == c."""
     return yaml.dump(
-        {YAML_ROOT: content}, Dumper=CardDumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+        {YAML_ROOT: content},
+        Dumper=CardDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
     )
 
 
@@ -191,7 +196,8 @@ def mct_json(content: dict) -> dict:
     if limitations:
         considerations["limitations"] = [{"description": item} for item in limitations]
     tradeoffs = [
-        f"{entry['group']}: {entry['note']}" for entry in _get(content, "subgroup_performance", default=[])
+        f"{entry['group']}: {entry['note']}"
+        for entry in _get(content, "subgroup_performance", default=[])
         if entry.get("note")
     ]
     if tradeoffs:
@@ -232,12 +238,20 @@ def _readme_body(content: dict) -> str:
             lines.append(f"| {label} | {_md(content[key])} |")
     lines += ["", "## Intended use", ""]
     use = _get(content, "intended_use", default={})
-    lines += [f"- **Primary use:** {_md(use.get('primary_use', ''))}", f"- **Primary users:** {_md(use.get('primary_users', ''))}"]
+    lines += [
+        f"- **Primary use:** {_md(use.get('primary_use', ''))}",
+        f"- **Primary users:** {_md(use.get('primary_users', ''))}",
+    ]
     lines += ["", "### Out-of-scope use", "", *_bullets(use.get("out_of_scope")), ""]
     for key, label in (("training_data", "Training data"), ("evaluation_data", "Evaluation data")):
         data = _get(content, key, default={})
         lines += [f"## {label}", ""]
-        for field, title in (("description", "Description"), ("version", "Version"), ("size", "Size"), ("date_range", "Date range")):
+        for field, title in (
+            ("description", "Description"),
+            ("version", "Version"),
+            ("size", "Size"),
+            ("date_range", "Date range"),
+        ):
             if data.get(field):
                 lines.append(f"- **{title}:** {_md(data[field])}")
         if data.get("known_issues"):
@@ -256,7 +270,12 @@ def _readme_body(content: dict) -> str:
     lines += ["", "## Caveats and recommendations", "", *_bullets(content.get("caveats_and_recommendations"))]
     maintenance = _get(content, "maintenance", default={})
     lines += ["", "## Maintenance", ""]
-    for field, title in (("retraining_schedule", "Retraining schedule"), ("drift_monitoring", "Drift monitoring"), ("owner", "Owner"), ("escalation", "Escalation")):
+    for field, title in (
+        ("retraining_schedule", "Retraining schedule"),
+        ("drift_monitoring", "Drift monitoring"),
+        ("owner", "Owner"),
+        ("escalation", "Escalation"),
+    ):
         if maintenance.get(field):
             lines.append(f"- **{title}:** {_md(maintenance[field])}")
     llm = _get(content, "llm", default={})
@@ -354,3 +373,14 @@ def parse_huggingface_readme(data: str | bytes, *, base: dict) -> dict:
     if not metrics:
         content.pop("metrics")
     return schema.validate_content(content)
+
+
+def card_value_text(value) -> str:
+    """A value of a card as people read it: text as is, lists and mappings as compact YAML."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | int | float):
+        return json.dumps(value)
+    return yaml.dump(value, Dumper=CardDumper, sort_keys=False, allow_unicode=True, width=80).strip()

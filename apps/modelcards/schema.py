@@ -115,9 +115,7 @@ CARD_FIELDS: tuple[Field, ...] = (
             Field("grounding_evaluation", "Grounding evaluation report"),
             Field("red_teaming", "Red-teaming results"),
             Field("safety_filters", "Safety filter configuration"),
-            Field(
-                "safety_metrics", "Hallucination and safety metrics", "records", METRIC_RECORDS, identity="metric"
-            ),
+            Field("safety_metrics", "Hallucination and safety metrics", "records", METRIC_RECORDS, identity="metric"),
         ),
     ),
 )
@@ -285,7 +283,9 @@ def validate_content(content, *, root: str = "") -> dict:
     """
     checker = _Checker()
     if not isinstance(content, dict):
-        raise ValidationError({root.rstrip(".") or "model_card": [f"expected a mapping of card fields, got {_type_name(content)}"]})
+        raise ValidationError(
+            {root.rstrip(".") or "model_card": [f"expected a mapping of card fields, got {_type_name(content)}"]}
+        )
     checker.json_safe(content, root.rstrip("."))
     checker.mapping(CARD_FIELDS, content, root)
     for key in ("model_name", "version"):

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.checklists",
     "apps.deliverables",
     "apps.risks",
+    "apps.modelcards",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,37 @@
+"""Admin for model cards: read-only. Models and revisions change through the app's pages and API,
+whose services number revisions, validate content and keep approvals with what they signed."""
+
+from django.contrib import admin
+
+from .models import CardEvent, CardRevision, MLModel
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MLModel)
+class MLModelAdmin(ReadOnlyAdmin):
+    list_display = ("name", "key", "project", "is_current", "promoted_version", "last_number")
+    list_filter = ("is_current",)
+    search_fields = ("name", "key", "project__name")
+
+
+@admin.register(CardRevision)
+class CardRevisionAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "project", "version", "source", "created_by", "created_at")
+    list_filter = ("source",)
+    search_fields = ("model__name", "version")
+
+
+@admin.register(CardEvent)
+class CardEventAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "project", "kind", "actor", "created_at")
+    list_filter = ("kind",)

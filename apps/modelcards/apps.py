@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+
+
+class ModelCardsConfig(AppConfig):
+    name = "apps.modelcards"
+    label = "modelcards"
+    verbose_name = "Model cards"
+
+    def ready(self):
+        from apps.audit.registry import audit_model
+        from apps.gates.criteria import register_criterion
+        from apps.projects.choices import Stage
+        from apps.signoffs import targets
+
+        from .gate_criteria import model_card_approved
+        from .models import CardEvent, CardRevision, MLModel
+        from .services import CardRevisionAdapter
+
+        # The revision counter changes with every revision; each revision's own entry records its number.
+        audit_model(MLModel, exclude=("last_number",))
+        audit_model(CardRevision)
+        audit_model(CardEvent)
+        targets.register(CardRevisionAdapter())
+        register_criterion(Stage.DEPLOYMENT, model_card_approved)
