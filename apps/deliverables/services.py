@@ -276,7 +276,8 @@ def project_deliverable_signed_off(*, actor, project: Project, key: str, link: s
     )
     if pd is None:
         return None
-    pd.status, pd.link, pd.last_updated_on, pd.updated_by = DeliverableStatus.APPROVED, link, timezone.localdate(), actor
+    pd.status, pd.link, pd.updated_by = DeliverableStatus.APPROVED, link, actor
+    pd.last_updated_on = timezone.localdate()
     _refresh_due(pd)
     pd.full_clean(validate_unique=False)
     pd.save()
