@@ -59,6 +59,8 @@ def revision_rows(*, model: MLModel) -> list[RevisionRow]:
     revisions = list(
         CardRevision.objects.filter(model=model).select_related("created_by").defer("content").order_by("-number")
     )
+    for revision in revisions:  # their links need the model and project we already hold
+        revision.model, revision.project = model, model.project
     signoffs = _signoffs_for(r.pk for r in revisions)
     return [RevisionRow(r, signoffs.get(r.pk)) for r in revisions]
 
@@ -103,6 +105,8 @@ def ml_model_rows(*, user, project) -> list[ModelRow]:
     signoffs = _signoffs_for(r.pk for r in revisions)
     rows = {model.pk: ModelRow(model) for model in models}
     for revision in revisions:
+        revision.model = rows[revision.model_id].model
+        revision.project = revision.model.project
         rows[revision.model_id].revisions.append(RevisionRow(revision, signoffs.get(revision.pk)))
     return list(rows.values())
 
@@ -131,7 +135,9 @@ def approved_before(revision: CardRevision) -> CardRevision | None:
 
 
 def card_history(*, model: MLModel) -> QuerySet[CardEvent]:
-    return CardEvent.objects.filter(model=model).select_related("actor", "revision", "signoff")
+    return CardEvent.objects.filter(model=model).select_related(
+        "actor", "revision__model__project", "revision__project", "signoff__project"
+    )
 
 
 @dataclass

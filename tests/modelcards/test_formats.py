@@ -20,8 +20,8 @@ def test_seed_yaml_round_trips_equal_as_data(seed_yaml):
 
 
 def test_unknown_keys_are_kept_and_exported(seed_yaml):
-    text = seed_yaml + "  model_registry:\n    uri: \"models:/churn/7\"\n    stage: Production\n"
-    text = text.replace("  intended_use:\n", "  intended_use:\n    review_board: \"RAI-2025-03\"\n")
+    text = seed_yaml + '  model_registry:\n    uri: "models:/churn/7"\n    stage: Production\n'
+    text = text.replace("  intended_use:\n", '  intended_use:\n    review_board: "RAI-2025-03"\n')
     content = formats.parse_card_yaml(text)
     assert content["model_registry"] == {"uri": "models:/churn/7", "stage": "Production"}
     assert content["intended_use"]["review_board"] == "RAI-2025-03"
@@ -85,7 +85,13 @@ def test_model_card_toolkit_export_validates_against_the_toolkits_own_schema(see
     validator = jsonschema.Draft7Validator(_mct_schema(), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
     assert list(validator.iter_errors(document)) == []
     assert document["schema_version"] == "0.0.2"
-    assert set(document) == {"schema_version", "model_details", "model_parameters", "quantitative_analysis", "considerations"}
+    assert set(document) == {
+        "schema_version",
+        "model_details",
+        "model_parameters",
+        "quantitative_analysis",
+        "considerations",
+    }
     metrics = document["quantitative_analysis"]["performance_metrics"]
     assert {"type": "AUC-ROC", "value": "0.847"} in metrics
     assert {"type": "auc_roc", "value": "0.791", "slice": "tenure < 6 months"} in metrics

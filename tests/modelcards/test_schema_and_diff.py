@@ -37,7 +37,10 @@ def test_generative_projects_also_need_the_llm_additions(seed_yaml):
     content = formats.parse_card_yaml(seed_yaml)
     keys = {r.key for r in schema.missing_requirements(content, generative=True)}
     assert {"llm.prompt_library", "llm.red_teaming", "llm.safety_metrics"} <= keys
-    content["llm"] = {"prompt_library": "prompts@v4", "safety_metrics": [{"metric": "Hallucination rate", "value": 0.012}]}
+    content["llm"] = {
+        "prompt_library": "prompts@v4",
+        "safety_metrics": [{"metric": "Hallucination rate", "value": 0.012}],
+    }
     keys = {r.key for r in schema.missing_requirements(content, generative=True)}
     assert "llm.prompt_library" not in keys and "llm.safety_metrics" not in keys
 
