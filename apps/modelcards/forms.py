@@ -351,7 +351,7 @@ class SubmitForm(StyledFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Project roles; any member holding the role can sign, except you.",
     )
-    due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label="Note to the approvers", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):

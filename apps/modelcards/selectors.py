@@ -93,9 +93,12 @@ def ml_model_queryset(*, user, project=None) -> QuerySet[MLModel]:
     return models.filter(project=project) if project is not None else models
 
 
-def ml_model_rows(*, user, project) -> list[ModelRow]:
-    """The project's models with their revisions' states (three queries, whatever the counts)."""
-    models = list(ml_model_queryset(user=user, project=project))
+def ml_model_rows(*, user, project=None) -> list[ModelRow]:
+    """The models (of one project, or of every project the user sees) with their revisions' states.
+
+    Three queries, whatever the counts.
+    """
+    models = list(ml_model_queryset(user=user, project=project).order_by("project__name", "-is_current", "name"))
     revisions = list(
         CardRevision.objects.filter(model__in=models)
         .select_related("created_by")

@@ -262,6 +262,7 @@ class CardRevisionAdapter(targets.TargetAdapter):
         return {
             "revision": revision,
             "missing": schema.missing_requirements(revision.content, generative=is_generative(revision.project)),
+            "metric_rows": schema.metric_rows(revision.content),
             "previous": previous,
             "changes": diff_values(previous.content, revision.content) if previous else None,
         }

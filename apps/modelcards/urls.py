@@ -9,6 +9,7 @@ model = f"{project}<slug:model_key>/"
 revision = f"{model}revisions/<int:number>/"
 
 urlpatterns = [
+    path("model-cards/", views.PortfolioView.as_view(), name="portfolio"),
     path(project, views.ModelListView.as_view(), name="model-list"),
     path(f"{project}new/", views.ModelCreateView.as_view(), name="model-create"),
     path(f"{project}import/", views.CardImportView.as_view(), name="card-import"),

@@ -3,6 +3,7 @@
 import json
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -48,6 +49,15 @@ class ModelListView(ProjectAccessMixin, TemplateView):
             can_manage=roles.MANAGE_MODEL_CARDS in self.project_perms,
             **kwargs,
         )
+
+
+class PortfolioView(LoginRequiredMixin, TemplateView):
+    """Every model of every project the user may see, with its card's state."""
+
+    template_name = "modelcards/portfolio.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(rows=selectors.ml_model_rows(user=self.request.user), **kwargs)
 
 
 class ModelCreateView(ProjectAccessMixin, FormView):

@@ -283,3 +283,16 @@ def test_card_page_runs_constant_queries(client, project, team, imported, count,
     client.force_login(team["sponsor"])
     with django_assert_max_num_queries(24):
         assert client.get(_urls(project)["card"]).status_code == 200
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_portfolio_lists_only_visible_projects_in_constant_queries(
+    client, project, team, count, outsider, django_assert_max_num_queries
+):
+    _models(project, team, count)
+    client.force_login(team["sponsor"])
+    with django_assert_max_num_queries(12):
+        page = client.get("/model-cards/")
+    assert page.status_code == 200 and len(page.context["rows"]) == count
+    client.force_login(outsider)
+    assert client.get("/model-cards/").context["rows"] == []
