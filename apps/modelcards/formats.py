@@ -14,6 +14,7 @@ laughs"), nesting depth and the number of YAML events.
 """
 
 import json
+import os
 import re
 
 import yaml
@@ -21,6 +22,10 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
 from . import schema
+
+# huggingface_hub only builds and parses README text here; make sure it never goes online.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 MAX_UPLOAD_BYTES = 512 * 1024
 MAX_YAML_EVENTS = 50_000

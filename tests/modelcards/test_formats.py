@@ -130,3 +130,16 @@ def test_hugging_face_metadata_import_updates_metrics_by_name_and_keeps_the_rest
 def test_a_readme_without_front_matter_is_refused():
     with pytest.raises(ValidationError, match="front matter"):
         formats.parse_huggingface_readme("# Just a title\n", base={})
+
+
+def test_hugging_face_export_and_import_need_no_network(seed_yaml, monkeypatch):
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    content = formats.parse_card_yaml(seed_yaml)
+    readme = formats.huggingface_readme(content, use_case="classification")
+    assert formats.parse_huggingface_readme(readme, base=content)["metrics"] == content["metrics"]
