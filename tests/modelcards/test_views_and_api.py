@@ -223,3 +223,21 @@ def test_portfolio_lists_only_visible_projects_in_constant_queries(
     assert page.status_code == 200 and len(page.context["rows"]) == count
     client.force_login(outsider)
     assert client.get("/model-cards/").context["rows"] == []
+
+
+def test_register_a_model_then_set_the_version_being_promoted(client, project, team):
+    client.force_login(team["scientist"])
+    base = f"/projects/{project.slug}/model-cards/"
+    response = client.post(f"{base}new/", {"name": "Churn challenger", "key": "", "promoted_version": ""})
+    model = MLModel.objects.get()
+    assert response.status_code == 302 and response["Location"] == model.get_absolute_url()
+    assert (model.key, model.is_current) == ("churn-challenger", True)
+    assert "No card yet" in client.get(model.get_absolute_url()).content.decode()
+    bad = client.post(f"{base}churn-challenger/settings/", {"name": "Churn challenger", "promoted_version": "3"})
+    assert bad.status_code == 200 and "semantic version" in bad.content.decode()
+    client.post(
+        f"{base}churn-challenger/settings/",
+        {"name": "Churn challenger", "is_current": "on", "promoted_version": "3.0.0"},
+    )
+    model.refresh_from_db()
+    assert model.promoted_version == "3.0.0"
