@@ -334,6 +334,22 @@ def _front_matter(text: str) -> str:
     return match[1]
 
 
+def _huggingface_card(data: str | bytes):
+    from huggingface_hub import ModelCard
+
+    text = _text(data, what="The README")
+    _check_yaml_shape(_front_matter(text))
+    try:
+        return ModelCard(text)
+    except (ValueError, yaml.YAMLError) as error:
+        raise ValidationError({"file": [f"Not a readable Hugging Face model card: {error}"]}) from None
+
+
+def huggingface_model_name(data: str | bytes) -> str:
+    """The model name a README's metadata gives (model-index name or model_name), or ""."""
+    return str(_huggingface_card(data).data.model_name or "")
+
+
 def parse_huggingface_readme(data: str | bytes, *, base: dict) -> dict:
     """Apply a Hugging Face README's metadata to a copy of `base` (the latest revision, or empty).
 
@@ -342,23 +358,13 @@ def parse_huggingface_readme(data: str | bytes, *, base: dict) -> dict:
     primary list when the card has none, else to the secondary list), and
     license, tags, datasets... are kept under `huggingface`.
     """
-    from huggingface_hub import ModelCard
-
-    text = _text(data, what="The README")
-    front = _front_matter(text)
-    _check_yaml_shape(front)
-    try:
-        card = ModelCard(text)
-    except (ValueError, yaml.YAMLError) as error:
-        raise ValidationError({"file": [f"Not a readable Hugging Face model card: {error}"]}) from None
-    meta = card.data
+    meta = _huggingface_card(data).data
     content = json.loads(json.dumps(base))
     hub = {key: getattr(meta, key) for key in HF_METADATA_KEYS if getattr(meta, key, None)}
     if hub:
         content["huggingface"] = {**(content.get("huggingface") or {}), **hub}
-    name = meta.model_name or getattr(meta, "model_name", None)
-    if name:
-        content["model_name"] = str(name)
+    if meta.model_name:
+        content["model_name"] = str(meta.model_name)
     version = meta.to_dict().get("version")
     if isinstance(version, str) and version:
         content["version"] = version

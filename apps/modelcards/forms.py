@@ -47,7 +47,9 @@ class MLModelForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = MLModel
         fields = ["name", "key", "is_current", "promoted_version"]
-        help_texts = {"key": "Lower-case letters, digits, hyphens and underscores; used in links. Left empty: from the name."}
+        help_texts = {
+            "key": "Lower-case letters, digits, hyphens and underscores; used in links. Left empty: from the name."
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

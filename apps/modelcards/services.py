@@ -181,8 +181,11 @@ def card_import(
         content = formats.parse_card_yaml(data)
         source = CardRevision.Source.YAML
     elif fmt == "huggingface":
-        base = latest_revision(model).content if model and latest_revision(model) else {}
-        content = formats.parse_huggingface_readme(data, base=base)
+        if model is None:  # the README's model name picks the model whose latest revision it updates
+            name = formats.huggingface_model_name(data)
+            model = MLModel.objects.filter(project=project, key=slugify(name)[:80]).first() if name else None
+        latest = latest_revision(model) if model else None
+        content = formats.parse_huggingface_readme(data, base=latest.content if latest else {})
         source = CardRevision.Source.HUGGING_FACE
     else:
         raise ValidationError({"format": f"Unknown import format “{fmt}”: yaml or huggingface."})

@@ -195,3 +195,13 @@ def test_every_change_is_audited(project, imported):
 
     types = set(AuditEntry.objects.filter(project_id=project.pk).values_list("content_type__model", flat=True))
     assert {"mlmodel", "cardrevision", "cardevent"} <= types
+
+
+def test_hugging_face_import_without_a_model_updates_the_model_named_in_the_readme(project, team, imported):
+    from apps.modelcards import formats
+
+    readme = formats.huggingface_readme(imported.content, use_case="classification").replace("0.62", "0.64")
+    revision = services.card_import(actor=team["scientist"], project=project, data=readme, fmt="huggingface")
+    assert revision.model == imported.model and revision.number == 2
+    assert revision.content["metrics"]["primary"][1] == {"metric": "Precision@10%", "value": 0.64}
+    assert revision.content["ethical_considerations"] == imported.content["ethical_considerations"]
