@@ -61,7 +61,7 @@ class CardRevisionWriteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class RequirementSerializer(serializers.Serializer):
+class CardRequirementSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     missing = serializers.BooleanField()
@@ -74,10 +74,10 @@ class CardSerializer(serializers.Serializer):
     model = MLModelSerializer()
     latest = CardRevisionSerializer(allow_null=True)
     approved = CardRevisionSummarySerializer(allow_null=True)
-    completeness = RequirementSerializer(many=True)
+    completeness = CardRequirementSerializer(many=True)
 
 
-class ChangeSerializer(serializers.Serializer):
+class CardChangeSerializer(serializers.Serializer):
     path = serializers.CharField(help_text="e.g. metrics.primary[AUC-ROC].value")
     label = serializers.CharField()
     kind = serializers.ChoiceField(choices=["added", "removed", "changed"])
@@ -85,15 +85,15 @@ class ChangeSerializer(serializers.Serializer):
     after = serializers.JSONField(allow_null=True)
 
 
-class DiffSerializer(serializers.Serializer):
+class CardDiffSerializer(serializers.Serializer):
     model = serializers.CharField()
     from_revision = serializers.IntegerField()
     to_revision = serializers.IntegerField()
     summary = serializers.DictField(child=serializers.IntegerField())
-    changes = ChangeSerializer(many=True)
+    changes = CardChangeSerializer(many=True)
 
 
-class SubmitSerializer(serializers.Serializer):
+class CardSubmitSerializer(serializers.Serializer):
     roles = serializers.ListField(
         child=serializers.ChoiceField(choices=Role.choices),
         required=False,
@@ -105,13 +105,13 @@ class SubmitSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class SubmitResultSerializer(serializers.Serializer):
+class CardSubmitResultSerializer(serializers.Serializer):
     signoff = serializers.IntegerField()
     state = serializers.CharField()
     url = serializers.CharField()
 
 
-class ImportSerializer(serializers.Serializer):
+class CardImportSerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=ImportFormat.choices, default=ImportFormat.YAML)
     model = serializers.SlugField(
         required=False, allow_blank=True, help_text="Key of an existing model; left out: picked by the card's name."

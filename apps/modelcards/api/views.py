@@ -11,18 +11,18 @@ from apps.projects import roles
 from apps.projects.access import ProjectPermission, ProjectScopedAPIMixin
 
 from .. import diffing, selectors, services
-from ..models import CardRevision
+from ..models import CardRevision, MLModel
 from ..views import EXPORTS, export_response
 from .serializers import (
+    CardDiffSerializer,
+    CardImportSerializer,
     CardRevisionSerializer,
     CardRevisionSummarySerializer,
     CardRevisionWriteSerializer,
     CardSerializer,
-    DiffSerializer,
-    ImportSerializer,
+    CardSubmitResultSerializer,
+    CardSubmitSerializer,
     MLModelSerializer,
-    SubmitResultSerializer,
-    SubmitSerializer,
 )
 
 READ = {"GET": roles.VIEW, "HEAD": roles.VIEW, "OPTIONS": roles.VIEW}
@@ -49,7 +49,7 @@ class MLModelViewSet(
     changed: writing a card adds the next revision.
     """
 
-    queryset = CardRevision.objects.none()  # for schema introspection; requests use get_queryset()
+    queryset = MLModel.objects.none()  # for schema introspection; requests use get_queryset()
     serializer_class = MLModelSerializer
     permission_classes = [IsAuthenticated, ProjectPermission]
     project_permission_required = {**READ, **WRITE}
@@ -143,7 +143,7 @@ class MLModelViewSet(
             OpenApiParameter("from", int, description="Older revision number (default: the one before the latest)"),
             OpenApiParameter("to", int, description="Newer revision number (default: the latest)"),
         ],
-        responses=DiffSerializer,
+        responses=CardDiffSerializer,
         summary="Compare two revisions field by field (inside metric and subgroup lists too)",
     )
     @action(detail=True, methods=["get"])
@@ -165,22 +165,22 @@ class MLModelViewSet(
                 for c in changes
             ],
         }
-        return Response(DiffSerializer(body).data)
+        return Response(CardDiffSerializer(body).data)
 
     @extend_schema(
-        request=SubmitSerializer,
-        responses={201: SubmitResultSerializer},
+        request=CardSubmitSerializer,
+        responses={201: CardSubmitResultSerializer},
         summary="Submit a revision (the latest) for sign-off",
     )
     @action(detail=True, methods=["post"], url_path=r"revisions/(?P<number>\d+)/submit")
     def submit(self, request, *args, number=None, **kwargs):
         model = self.get_object()
         revision = self._revision(model, number)
-        serializer = SubmitSerializer(data=request.data)
+        serializer = CardSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         signoff = services.card_revision_submit(actor=request.user, revision=revision, **serializer.validated_data)
         body = {"signoff": signoff.pk, "state": signoff.state, "url": signoff.get_absolute_url()}
-        return Response(SubmitResultSerializer(body).data, status=status.HTTP_201_CREATED)
+        return Response(CardSubmitResultSerializer(body).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         parameters=[OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=list(EXPORTS))],
@@ -198,7 +198,7 @@ class MLModelViewSet(
         return export_response(self._revision(self.get_object(), number), fmt, request=request)
 
     @extend_schema(
-        request={"application/json": ImportSerializer, "multipart/form-data": ImportSerializer},
+        request={"application/json": CardImportSerializer, "multipart/form-data": CardImportSerializer},
         responses={
             201: CardRevisionSerializer,
             400: OpenApiResponse(description="Bad YAML or a wrong type: `fields` names the path; nothing is saved"),
@@ -210,10 +210,10 @@ class MLModelViewSet(
         methods=["post"],
         url_path="import",
         parser_classes=[JSONParser, MultiPartParser, FormParser],
-        serializer_class=ImportSerializer,
+        serializer_class=CardImportSerializer,
     )
     def import_card(self, request, *args, **kwargs):
-        serializer = ImportSerializer(data=request.data)
+        serializer = CardImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         model = None
