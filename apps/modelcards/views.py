@@ -176,8 +176,10 @@ class CardEditView(ModelMixin, FormView):
         return kwargs
 
     def get_context_data(self, **kwargs):
+        latest = services.latest_revision(self.model)
         return super().get_context_data(
-            latest=services.latest_revision(self.model),
+            latest=latest,
+            latest_state=selectors.revision_state(latest) if latest else None,
             mode=self.request.GET.get("mode", "form"),
             metric_sections=[("primary", "Primary metrics"), ("secondary", "Secondary metrics")],
             **kwargs,
