@@ -117,7 +117,8 @@ def test_feasibility_needs_an_explicit_go_and_no_go_puts_the_project_on_hold(pro
 def test_deployment_gate_carries_security_fairness_risk_and_model_card_criteria(project):
     keys = {c.key: c for c in gate_evidence(gate_for(project=project, stage=Stage.DEPLOYMENT)).criteria}
     assert {"security-items", "fairness-items", "risk-register", "model-card"} <= set(keys)
-    assert keys["model-card"].met is None and not keys["model-card"].blocking
+    # The model card app fills the model-card criterion: no approved card yet, so it blocks.
+    assert keys["model-card"].met is False and keys["model-card"].blocking
     assert keys["risk-register"].met is True
 
 
