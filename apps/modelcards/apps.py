@@ -9,6 +9,7 @@ class ModelCardsConfig(AppConfig):
     def ready(self):
         from apps.audit.registry import audit_model
         from apps.gates.criteria import register_criterion
+        from apps.notifications.registry import register_category
         from apps.projects.choices import Stage
         from apps.signoffs import targets
 
@@ -22,3 +23,8 @@ class ModelCardsConfig(AppConfig):
         audit_model(CardEvent)
         targets.register(CardRevisionAdapter())
         register_criterion(Stage.DEPLOYMENT, model_card_approved)
+        register_category(
+            "model_cards",
+            "Model cards",
+            "A model card of your project submitted for sign-off, approved or rejected.",
+        )

@@ -9,8 +9,8 @@
   Markdown body; reading one back takes its metadata only. Nothing here touches
   the network (no templates from the Hub, no `validate()`).
 
-Hostile input is bounded before it is parsed: size, YAML aliases (no "billion
-laughs"), nesting depth and the number of YAML events.
+Hostile input is bounded before it is parsed: size here, then YAML aliases (no
+"billion laughs"), nesting depth and node count in `apps.core.yamlload`.
 """
 
 import json
@@ -21,6 +21,8 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
+from apps.core.yamlload import load_yaml as bounded_load_yaml
+
 from . import schema
 
 # huggingface_hub only builds and parses README text here; make sure it never goes online.
@@ -28,8 +30,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 MAX_UPLOAD_BYTES = 512 * 1024
-MAX_YAML_EVENTS = 50_000
-MAX_YAML_DEPTH = 20
 MCT_SCHEMA_VERSION = "0.0.2"
 YAML_ROOT = "model_card"
 
@@ -44,16 +44,6 @@ HF_TASKS = {
     "agents": "text-generation",
 }
 HF_METADATA_KEYS = ("license", "tags", "datasets", "language", "library_name", "base_model", "pipeline_tag")
-
-
-class CardLoader(yaml.SafeLoader):
-    """SafeLoader without the timestamp resolver: `date: 2025-03-15` stays the text it was."""
-
-
-CardLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 class CardDumper(yaml.SafeDumper):
@@ -76,26 +66,6 @@ def _text(data: str | bytes, *, what: str) -> str:
     return data
 
 
-def _check_yaml_shape(text: str) -> None:
-    """Refuse aliases, deep nesting and huge documents before building any Python object."""
-    depth = events = 0
-    try:
-        for event in yaml.parse(text, Loader=CardLoader):
-            events += 1
-            if isinstance(event, yaml.AliasEvent):
-                raise ValidationError({"file": ["YAML anchors and aliases (*name) are not accepted in a model card."]})
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_YAML_DEPTH:
-                    raise ValidationError({"file": [f"The YAML is nested deeper than {MAX_YAML_DEPTH} levels."]})
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-            if events > MAX_YAML_EVENTS:
-                raise ValidationError({"file": ["The YAML document is too large for a model card."]})
-    except yaml.YAMLError as error:
-        raise ValidationError({"file": [f"Not valid YAML: {_yaml_problem(error)}"]}) from None
-
-
 def _yaml_problem(error: yaml.YAMLError) -> str:
     mark = getattr(error, "problem_mark", None)
     problem = getattr(error, "problem", None) or str(error)
@@ -103,10 +73,10 @@ def _yaml_problem(error: yaml.YAMLError) -> str:
 
 
 def load_yaml(data: str | bytes, *, what: str = "The file") -> object:
+    """A YAML document from people, through the portal's bounded loader; dates stay text."""
     text = _text(data, what=what)
-    _check_yaml_shape(text)
     try:
-        return yaml.load(text, Loader=CardLoader)  # noqa: S506 - CardLoader is a SafeLoader
+        return bounded_load_yaml(text, max_bytes=MAX_UPLOAD_BYTES, dates_as_text=True)
     except yaml.YAMLError as error:
         raise ValidationError({"file": [f"Not valid YAML: {_yaml_problem(error)}"]}) from None
 
@@ -338,7 +308,7 @@ def _huggingface_card(data: str | bytes):
     from huggingface_hub import ModelCard
 
     text = _text(data, what="The README")
-    _check_yaml_shape(_front_matter(text))
+    load_yaml(_front_matter(text), what="The README's front matter")  # bounds checked before huggingface_hub parses it
     try:
         return ModelCard(text)
     except (ValueError, yaml.YAMLError) as error:

@@ -28,7 +28,7 @@ from apps.signoffs import services as signoff_services
 from apps.signoffs import targets
 from apps.signoffs.choices import Policy, RequestState
 
-from . import formats, schema
+from . import formats, notifications, schema
 from .choices import CardEventKind, RevisionState, is_generative
 from .diffing import diff_values
 from .models import CardEvent, CardRevision, MLModel
@@ -234,6 +234,9 @@ def card_revision_submit(
         note=note,
     )
     _event(model, CardEventKind.SUBMITTED, actor=actor, revision=revision, note=note, signoff=signoff)
+    notifications.notify_card(
+        revision, kind="submitted", headline="Model card submitted for sign-off", actor=actor, note=note
+    )
     return signoff
 
 
@@ -280,6 +283,9 @@ class CardRevisionAdapter(targets.TargetAdapter):
         if kind is None:  # invalidated: cannot happen, a revision never changes
             return
         _event(revision.model, kind, revision=revision, note=note, signoff=request)
+        if state in (RequestState.APPROVED, RequestState.REJECTED):
+            headline = "Model card approved" if state == RequestState.APPROVED else "Model card rejected"
+            notifications.notify_card(revision, kind=state, headline=headline, note=note)
         if state == RequestState.APPROVED:
             project_deliverable_signed_off(
                 actor=request.requested_by,

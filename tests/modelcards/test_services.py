@@ -205,3 +205,16 @@ def test_hugging_face_import_without_a_model_updates_the_model_named_in_the_read
     assert revision.model == imported.model and revision.number == 2
     assert revision.content["metrics"]["primary"][1] == {"metric": "Precision@10%", "value": 0.64}
     assert revision.content["ethical_considerations"] == imported.content["ethical_considerations"]
+
+
+def test_the_cards_keepers_hear_of_submission_and_approval_through_the_outbox(imported, team, approve):
+    from apps.notifications.models import Notification
+
+    approve(imported)
+    rows = Notification.objects.filter(category="model_cards")
+    submitted = set(rows.filter(kind="model_card_submitted").values_list("recipient__username", flat=True))
+    approved = set(rows.filter(kind="model_card_approved").values_list("recipient__username", flat=True))
+    keepers = {team[name].username for name in ("owner", "scientist", "mlops")}
+    assert submitted == keepers - {team["mlops"].username}  # not the submitter
+    assert approved == keepers
+    assert rows.filter(kind="model_card_approved").first().url == imported.get_absolute_url()
