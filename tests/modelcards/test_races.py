@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from apps.modelcards import services
 from apps.modelcards.models import CardRevision
 from apps.signoffs.models import SignoffRequest
-from tests.risks.test_races import race
+from tests.concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
