@@ -19,9 +19,9 @@ APPROVERS = ("sam.ds", "noor.ethics", "rita.compliance")
 def demo_modelcards_seed(*, people: dict, projects: dict) -> str:
     project = projects.get(PROJECT)
     if project is None:
-        return "no churn project"
+        return "Model cards: no churn project to seed"
     if MLModel.objects.filter(project=project).exists():
-        return "already seeded"
+        return "Model cards: already seeded"
     submitter, author = people["priya.owner"], people["sam.ds"]
     first = services.card_import(
         actor=author, project=project, data=SEED_CARD.read_bytes(), fmt="yaml", note="The checklist's example card"
@@ -32,7 +32,7 @@ def demo_modelcards_seed(*, people: dict, projects: dict) -> str:
     )
     for username in APPROVERS:
         signoff_decide(
-            actor=people[username], request=signoff, approve=True, note="Reviewed against the evaluation report."
+            actor=people[username], signoff=signoff, approve=True, note="Reviewed against the evaluation report."
         )
     content = copy.deepcopy(first.content)
     content["version"] = "2.2.0"
@@ -45,4 +45,7 @@ def demo_modelcards_seed(*, people: dict, projects: dict) -> str:
     second = services.card_revision_create(
         actor=author, model=model, content=content, note="Retrained on March data: AUC-ROC up, caveats written"
     )
-    return f"{model.name}: revision {first.number} approved, revision {second.number} draft"
+    return (
+        f"Model cards: {model.name} revision {first.number} (v{first.version}) approved, "
+        f"revision {second.number} (v{second.version}) draft"
+    )

@@ -349,14 +349,14 @@ class SubmitForm(StyledFormMixin, forms.Form):
     roles = forms.MultipleChoiceField(
         label="Approvers (every one must approve)",
         choices=APPROVER_ROLE_CHOICES,
-        initial=[role.value for role in DEFAULT_APPROVER_ROLES],
         widget=forms.CheckboxSelectMultiple,
         help_text="Project roles; any member holding the role can sign, except you.",
     )
     due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label="Note to the approvers", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, default_roles=DEFAULT_APPROVER_ROLES, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("roles", [str(role) for role in default_roles])
         self.initial.setdefault("due_on", timezone.localdate() + datetime.timedelta(days=7))
         self.fields["roles"].widget.attrs["class"] = "form-check-input"

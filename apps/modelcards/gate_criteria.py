@@ -1,4 +1,4 @@
-"""The model card's exit criterion for the Deployment gate (registered from apps.py).
+"""The model card's exit criterion: it fills the Deployment gate's "model-card" slot (registered from apps.py).
 
 Met only when the project's current model has an approved card revision whose
 version is the version being promoted; the detail names the revision and who
@@ -15,9 +15,7 @@ LABEL = "Model card of the promoted version approved"
 
 
 def _criterion(met: bool, detail: str, url: str) -> list[Criterion]:
-    criterion = Criterion("model-card", LABEL, met, detail)
-    criterion.url = url  # shown as "where to fix it" by gates that know the field
-    return [criterion]
+    return [Criterion("model-card", LABEL, met, detail, url=url)]
 
 
 def model_card_approved(gate) -> list[Criterion]:

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from apps.core.models import AppendOnlyModel
 from apps.projects.models import Project, ProjectScopedModel
 
 from .choices import CardEventKind
@@ -59,15 +60,7 @@ class MLModel(ProjectScopedModel):
         return reverse("modelcards:card-detail", kwargs={"project_slug": self.project.slug, "model_key": self.key})
 
 
-class CardRevisionQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Model card revisions are append-only.")
-
-    def delete(self):
-        raise PermissionError("Model card revisions are append-only.")
-
-
-class CardRevision(ProjectScopedModel):
+class CardRevision(AppendOnlyModel, ProjectScopedModel):
     """One numbered revision of a model's card: the card's content as structured JSON. Never changed."""
 
     class Source(models.TextChoices):
@@ -87,8 +80,6 @@ class CardRevision(ProjectScopedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = CardRevisionQuerySet.as_manager()
-
     class Meta:
         ordering = ["model", "-number"]
         constraints = [
@@ -105,24 +96,8 @@ class CardRevision(ProjectScopedModel):
             kwargs={"project_slug": self.project.slug, "model_key": self.model.key, "number": self.number},
         )
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Model card revisions are append-only: save a new revision instead.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Model card revisions are append-only.")
-
-
-class CardEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Model card history is append-only.")
-
-    def delete(self):
-        raise PermissionError("Model card history is append-only.")
-
-
-class CardEvent(ProjectScopedModel):
+class CardEvent(AppendOnlyModel, ProjectScopedModel):
     """One step of a card's history: model registered, revision saved or imported, submitted, decided."""
 
     model = models.ForeignKey(MLModel, on_delete=models.CASCADE, related_name="events")
@@ -136,8 +111,6 @@ class CardEvent(ProjectScopedModel):
         "signoffs.SignoffRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = CardEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -146,11 +119,3 @@ class CardEvent(ProjectScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.model}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Model card history is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Model card history is append-only.")

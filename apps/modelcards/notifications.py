@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 
 from apps.notifications.services import notify
 from apps.projects import roles
-from apps.projects.models import Membership
+from apps.projects.selectors import project_members
 
 from . import schema
 from .choices import is_generative
@@ -19,9 +19,9 @@ CATEGORY = "model_cards"
 CARD_KEEPERS = [role for role, perms in roles.ROLE_PERMISSIONS.items() if roles.MANAGE_MODEL_CARDS in perms]
 
 
-def card_keepers(project, *, besides=None) -> list:
-    people = {m.user for m in Membership.objects.filter(project=project, role__in=CARD_KEEPERS).select_related("user")}
-    return sorted((p for p in people if besides is None or p.pk != besides.pk), key=lambda p: p.pk)
+def card_keepers(project, *, besides=None):
+    people = project_members(project=project, roles=CARD_KEEPERS)
+    return people.exclude(pk=besides.pk) if besides is not None else people
 
 
 def notify_card(revision, *, kind: str, headline: str, actor=None, note: str = "") -> int:

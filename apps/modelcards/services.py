@@ -24,8 +24,10 @@ from apps.core.sentinels import UNSET, Unset
 from apps.deliverables.services import project_deliverable_signed_off
 from apps.projects.choices import Role
 from apps.projects.models import Project
+from apps.projects.services import ensure_project_writable
 from apps.signoffs import services as signoff_services
 from apps.signoffs import targets
+from apps.signoffs.approvers import ApproverSpec
 from apps.signoffs.choices import Policy, RequestState
 
 from . import formats, notifications, schema
@@ -40,6 +42,9 @@ RESERVED_KEYS = {"new", "import"}  # paths under /model-cards/
 # Who signs a card off unless the submitter names others (the issue: the model's Data Scientist
 # owner, the Ethics / Fairness Reviewer and the Security / Compliance Officer).
 DEFAULT_APPROVER_ROLES = (Role.DATA_SCIENTIST, Role.ETHICS_REVIEWER, Role.COMPLIANCE_OFFICER)
+DEFAULT_APPROVERS_SOURCE = (
+    "Model card default: Data Scientist, Ethics / Fairness Reviewer, Security / Compliance Officer"
+)
 
 
 def _event(model: MLModel, kind: str, *, actor=None, revision=None, note: str = "", signoff=None) -> CardEvent:
@@ -70,6 +75,7 @@ def ml_model_create(
     *, actor, project: Project, name: str, key: str = "", is_current: bool = False, promoted_version: str = ""
 ) -> MLModel:
     """Register a model of the project. The first model is the project's current one."""
+    ensure_project_writable(project)
     key = slugify(key or name)[:80]
     if not key:
         raise ValidationError({"key": "Give the model a name with letters or digits."})
@@ -105,6 +111,7 @@ def ml_model_update(
 ) -> MLModel:
     """Rename, make current (the project's other models stop being current), or set the version being promoted."""
     model = _locked(model)
+    ensure_project_writable(model.project)
     changes = []
     if name is not UNSET and name.strip() != model.name:
         model.name = name.strip()
@@ -143,6 +150,7 @@ def card_revision_create(
 ) -> CardRevision:
     """Save the card's content as the model's next revision (a draft)."""
     model = _locked(model)
+    ensure_project_writable(model.project)
     content = schema.validate_content(json.loads(json.dumps(content)))
     previous = latest_revision(model)
     if previous is not None and previous.content == content:
@@ -177,6 +185,7 @@ def card_import(
     Without `model`, the card's model name picks the project's model with that key, or
     registers a new one. Nothing is saved when the file is refused.
     """
+    ensure_project_writable(project)
     if fmt == "yaml":
         content = formats.parse_card_yaml(data)
         source = CardRevision.Source.YAML
@@ -211,8 +220,13 @@ def card_revision_submit(
     due_on: datetime.date | None = None,
     note: str = "",
 ):
-    """Ask for the revision's sign-off. Only a model's latest revision, not approved or awaiting sign-off."""
+    """Ask for the revision's sign-off. Only a model's latest revision, not approved or awaiting sign-off.
+
+    `roles` names the approver roles (every one must approve); without them the sign-off
+    engine asks `approvers_for(revision)`: a registered provider, else this app's default.
+    """
     model = _locked(revision.model)
+    ensure_project_writable(model.project)
     latest = latest_revision(model)
     if latest is None or latest.pk != revision.pk:
         raise ValidationError(
@@ -224,13 +238,11 @@ def card_revision_submit(
         raise ValidationError(f"Revision {revision.number} is already approved; edit the card to start a new draft.")
     if state == RevisionState.IN_REVIEW:
         raise ValidationError(f"Revision {revision.number} is already awaiting sign-off.")
-    roles = list(DEFAULT_APPROVER_ROLES if roles is None else roles)
     signoff = signoff_services.signoff_request(
         actor=actor,
         target=revision,
         due_on=due_on or timezone.localdate() + datetime.timedelta(days=SIGNOFF_DAYS),
-        roles=roles,
-        policy=Policy.ALL,
+        approvers=ApproverSpec(roles=tuple(roles), source="Chosen by the submitter") if roles is not None else None,
         note=note,
     )
     _event(model, CardEventKind.SUBMITTED, actor=actor, revision=revision, note=note, signoff=signoff)
@@ -262,8 +274,11 @@ class CardRevisionAdapter(targets.TargetAdapter):
             "content": revision.content,
         }
 
-    def evidence(self, request):
-        revision = request.target
+    def default_approvers(self, revision) -> ApproverSpec:
+        return ApproverSpec(roles=DEFAULT_APPROVER_ROLES, policy=Policy.ALL, source=DEFAULT_APPROVERS_SOURCE)
+
+    def evidence(self, signoff):
+        revision = signoff.target
         previous = approved_before(revision)
         return {
             "revision": revision,
@@ -273,8 +288,8 @@ class CardRevisionAdapter(targets.TargetAdapter):
             "changes": diff_values(previous.content, revision.content) if previous else None,
         }
 
-    def on_closed(self, request, state, *, note=""):
-        revision = CardRevision.objects.select_related("model", "project").get(pk=request.target_id)
+    def on_closed(self, signoff, state, *, note=""):
+        revision = CardRevision.objects.select_related("model", "project").get(pk=signoff.target_id)
         kind = {
             RequestState.APPROVED: CardEventKind.APPROVED,
             RequestState.REJECTED: CardEventKind.REJECTED,
@@ -282,13 +297,13 @@ class CardRevisionAdapter(targets.TargetAdapter):
         }.get(state)
         if kind is None:  # invalidated: cannot happen, a revision never changes
             return
-        _event(revision.model, kind, revision=revision, note=note, signoff=request)
+        _event(revision.model, kind, revision=revision, note=note, signoff=signoff)
         if state in (RequestState.APPROVED, RequestState.REJECTED):
             headline = "Model card approved" if state == RequestState.APPROVED else "Model card rejected"
             notifications.notify_card(revision, kind=state, headline=headline, note=note)
         if state == RequestState.APPROVED:
             project_deliverable_signed_off(
-                actor=request.requested_by,
+                actor=signoff.requested_by,
                 project=revision.project,
                 key=DELIVERABLE_KEY,
                 link=_absolute(revision.get_absolute_url()),

@@ -14,6 +14,7 @@ from apps.core.forms import add_service_errors
 from apps.core.pdf import pdf_html, render_pdf
 from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin
+from apps.signoffs.approvers import approvers_for
 
 from . import diffing, formats, schema, selectors, services
 from .choices import is_generative
@@ -262,6 +263,10 @@ class SubmitView(ModelMixin, FormView):
     @cached_property
     def target(self) -> CardRevision:
         return self.revision(self.kwargs["number"])
+
+    def get_form_kwargs(self):
+        spec = approvers_for(self.target)  # a registered provider (RACI...) or the model-card default
+        return {**super().get_form_kwargs(), "default_roles": spec.roles}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -43,7 +43,7 @@ def approve(team):
     def run(revision):
         signoff = services.card_revision_submit(actor=team["mlops"], revision=revision)
         for person in ("scientist", "ethics", "compliance"):
-            signoff_decide(actor=team[person], request=signoff, approve=True, note="Looks right.")
+            signoff_decide(actor=team[person], signoff=signoff, approve=True, note="Looks right.")
         signoff.refresh_from_db()
         return signoff
 

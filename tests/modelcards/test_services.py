@@ -111,7 +111,7 @@ def test_only_the_latest_revision_is_submitted_and_only_once(imported, team, app
     assert [slot.role for slot in signoff.approvers.all()] == list(services.DEFAULT_APPROVER_ROLES)
     with pytest.raises(ValidationError, match="already awaiting"):
         services.card_revision_submit(actor=team["mlops"], revision=second)
-    signoff_withdraw(actor=team["mlops"], request=signoff)
+    signoff_withdraw(actor=team["mlops"], signoff=signoff)
     assert selectors.revision_state(second) == RevisionState.DRAFT
     approved = approve(second)
     with pytest.raises(ValidationError, match="already approved"):
@@ -121,7 +121,7 @@ def test_only_the_latest_revision_is_submitted_and_only_once(imported, team, app
 
 def test_a_rejected_revision_can_be_fixed_in_a_new_revision(imported, team):
     signoff = services.card_revision_submit(actor=team["mlops"], revision=imported)
-    signoff_decide(actor=team["ethics"], request=signoff, approve=False, note="Add caveats first.")
+    signoff_decide(actor=team["ethics"], signoff=signoff, approve=False, note="Add caveats first.")
     assert selectors.revision_state(imported) == RevisionState.REJECTED
     fixed = services.card_revision_create(
         actor=team["scientist"], model=imported.model, content=_edit(imported, caveats_and_recommendations=["x"])

@@ -138,6 +138,10 @@ def test_api_reads_writes_diffs_submits_and_exports(api_client, project, team, i
             "after": 0.861,
         }
     ]
+    # The only Data Scientist cannot fill the Data Scientist slot of their own request: the engine says so.
+    refused = api_client.post(api_url(project, "customer_churn_predictor/revisions/2/submit/"), {}, format="json")
+    assert refused.status_code == 400 and "Data Scientist" in refused.json()["error"]["message"]
+    api_client.force_authenticate(team["mlops"])
     submitted = api_client.post(api_url(project, "customer_churn_predictor/revisions/2/submit/"), {}, format="json")
     assert submitted.status_code == 201 and submitted.json()["state"] == "open"
     revisions = api_client.get(api_url(project, "customer_churn_predictor/revisions/")).json()

@@ -5,7 +5,6 @@ from apps.projects.choices import Role
 
 from ..choices import ImportFormat, RevisionState
 from ..models import CardRevision, MLModel
-from ..services import DEFAULT_APPROVER_ROLES
 
 
 class MLModelSerializer(serializers.ModelSerializer):
@@ -97,9 +96,10 @@ class CardSubmitSerializer(serializers.Serializer):
     roles = serializers.ListField(
         child=serializers.ChoiceField(choices=Role.choices),
         required=False,
-        default=lambda: [role.value for role in DEFAULT_APPROVER_ROLES],
-        help_text="Approver roles; every one must approve. Default: Data Scientist, Ethics / Fairness "
-        "Reviewer, Security / Compliance Officer.",
+        allow_empty=False,
+        help_text="Approver roles; every one must approve. Left out: the project's approvers for model cards "
+        "(a registered provider such as the RACI matrix, else Data Scientist, Ethics / Fairness Reviewer and "
+        "Security / Compliance Officer).",
     )
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="")
