@@ -218,3 +218,19 @@ def test_the_cards_keepers_hear_of_submission_and_approval_through_the_outbox(im
     assert submitted == keepers - {team["mlops"].username}  # not the submitter
     assert approved == keepers
     assert rows.filter(kind="model_card_approved").first().url == imported.get_absolute_url()
+
+
+def test_a_retired_project_keeps_its_cards_read_only_and_cannot_be_deleted(project, team, imported):
+    from apps.projects import services as project_services
+
+    with pytest.raises(ValidationError, match="model card revisions"):
+        project_services.project_delete(actor=team["owner"], project=project)
+    project_services.project_retire(actor=team["owner"], project=project, reason="Model replaced")
+    project.refresh_from_db()
+    with pytest.raises(ValidationError, match="retired"):
+        services.card_revision_create(
+            actor=team["scientist"], model=imported.model, content=_edit(imported, version="9.0.0")
+        )
+    with pytest.raises(ValidationError, match="retired"):
+        services.card_revision_submit(actor=team["mlops"], revision=imported)
+    assert CardRevision.objects.count() == 1
