@@ -170,9 +170,10 @@ def card_completeness(revision: CardRevision) -> list[schema.Requirement]:
 
 def current_model_status(project) -> dict:
     """What the Deployment gate needs: the current model, its promoted version and the approved revision for it."""
-    model = MLModel.objects.filter(project=project, is_current=True).first()
+    models = list(MLModel.objects.filter(project=project).select_related("project"))  # one query when there are none
+    model = next((m for m in models if m.is_current), None)
     if model is None:
-        return {"model": None, "has_models": MLModel.objects.filter(project=project).exists()}
+        return {"model": None, "has_models": bool(models)}
     rows = revision_rows(model=model)
     approved = [row for row in rows if row.state == RevisionState.APPROVED]
     match = next((row for row in approved if row.revision.version == model.promoted_version), None)

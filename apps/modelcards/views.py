@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
 from django.views.generic import FormView, TemplateView
 
 from apps.core.forms import add_service_errors
@@ -307,7 +308,7 @@ def export_response(revision: CardRevision, fmt: str, *, request=None) -> HttpRe
     response = HttpResponse(body, content_type=content_type)
     stem = f"{revision.model.key}-v{revision.version}-r{revision.number}"
     filename = "README.md" if fmt == "huggingface" else f"{stem}.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response
 
 
