@@ -8,11 +8,12 @@ Rules, enforced here for the browser, the API, the admin and the demo alike:
 * only the latest revision of a model is submitted, once at a time; the sign-off engine
   signs a snapshot of its content, so the approval stays with exactly what it signed;
 * approval marks the project's "Model Card / Fact Sheet" deliverable approved, through
-  the deliverables app's service.
+  the deliverables app's service, right after the approval commits.
 """
 
 import datetime
 import json
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -302,9 +303,14 @@ class CardRevisionAdapter(targets.TargetAdapter):
             headline = "Model card approved" if state == RequestState.APPROVED else "Model card rejected"
             notifications.notify_card(revision, kind=state, headline=headline, note=note)
         if state == RequestState.APPROVED:
-            project_deliverable_signed_off(
-                actor=signoff.requested_by,
-                project=revision.project,
-                key=DELIVERABLE_KEY,
-                link=_absolute(revision.get_absolute_url()),
+            # After commit, in its own transaction: the engine holds the audit chain by now, and the
+            # deliverable's row lock must come before it (locks in one order: rows, then the chain).
+            transaction.on_commit(
+                partial(
+                    project_deliverable_signed_off,
+                    actor=signoff.requested_by,
+                    project=revision.project,
+                    key=DELIVERABLE_KEY,
+                    link=_absolute(revision.get_absolute_url()),
+                )
             )

@@ -43,3 +43,26 @@ def test_an_edit_racing_a_submission_never_leaves_an_older_revision_submitted_be
     else:  # the edit came first: revision 1 was no longer the latest
         assert len(errors) == 1 and "not the latest" in str(errors[0])
     assert CardRevision.objects.count() == 2
+
+
+def test_the_last_approval_racing_an_edit_of_the_deliverable_deadlocks_nothing(project, imported, team):
+    from apps.deliverables import services as deliverable_services
+    from apps.deliverables.models import ProjectDeliverable
+    from apps.signoffs.services import signoff_decide
+
+    deliverable_services.registry_load()
+    deliverable_services.project_deliverables_setup(actor=project.owner, project=project)
+    deliverable = ProjectDeliverable.objects.get(project=project, deliverable__key="model-card")
+    signoff = services.card_revision_submit(actor=team["mlops"], revision=imported)
+    for person in ("scientist", "ethics"):
+        signoff_decide(actor=team[person], signoff=signoff, approve=True, note="Fine.")
+    errors = race(
+        lambda: signoff_decide(actor=team["compliance"], signoff=signoff, approve=True, note="Fine."),
+        lambda: deliverable_services.project_deliverable_update(
+            actor=project.owner, project_deliverable=deliverable, link="https://wiki.example.test/card"
+        ),
+    )
+    assert errors == []
+    deliverable.refresh_from_db()
+    signoff.refresh_from_db()
+    assert signoff.state == "approved" and deliverable.status == "approved"

@@ -129,12 +129,15 @@ def test_a_rejected_revision_can_be_fixed_in_a_new_revision(imported, team):
     assert services.card_revision_submit(actor=team["mlops"], revision=fixed).is_open
 
 
-def test_approval_marks_the_model_card_deliverable_approved_with_a_link(project, imported, approve):
+def test_approval_marks_the_model_card_deliverable_approved_with_a_link(
+    project, imported, approve, django_capture_on_commit_callbacks
+):
     deliverable_services.registry_load()
     deliverable_services.project_deliverables_setup(actor=project.owner, project=project)
     deliverable = ProjectDeliverable.objects.get(project=project, deliverable__key="model-card")
     assert deliverable.status != DeliverableStatus.APPROVED
-    approve(imported)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(imported)
     deliverable.refresh_from_db()
     assert deliverable.status == DeliverableStatus.APPROVED
     assert deliverable.link.endswith(imported.get_absolute_url())
