@@ -40,7 +40,6 @@ class MLModelViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     """A project's models and their cards: revisions, diff, submission for sign-off, import and exports.
@@ -56,7 +55,6 @@ class MLModelViewSet(
     lookup_field = "key"
     lookup_url_kwarg = "model_key"
     filter_backends = []
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return selectors.ml_model_queryset(user=self.request.user, project=self.parent_project).order_by("name")
@@ -75,9 +73,15 @@ class MLModelViewSet(
             actor=self.request.user, project=self.parent_project, **serializer.validated_data
         )
 
-    def perform_update(self, serializer):
+    @extend_schema(request=MLModelSerializer, responses=MLModelSerializer, summary="Change a model's settings")
+    def partial_update(self, request, *args, **kwargs):
+        """PATCH only: name, current flag, version being promoted (the key never changes)."""
+        model = self.get_object()
+        serializer = MLModelSerializer(model, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
         data = {k: v for k, v in serializer.validated_data.items() if k != "key"}
-        serializer.instance = services.ml_model_update(actor=self.request.user, model=serializer.instance, **data)
+        model = services.ml_model_update(actor=request.user, model=model, **data)
+        return Response(MLModelSerializer(model).data)
 
     def _revision(self, model, number) -> CardRevision:
         try:
