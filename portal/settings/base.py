@@ -232,6 +232,7 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "apps.checklists.choices.EvidenceKind",
         "DeliverableStatusEnum": "apps.deliverables.choices.DeliverableStatus",
         "ScoreBandEnum": "apps.risks.choices.Band",  # inherent and residual bands of a risk
+        "CardRevisionStateEnum": "apps.modelcards.choices.RevisionState",
     },
 }
 
