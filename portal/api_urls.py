@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("apps.deliverables.api.urls")),
     path("", include("apps.risks.api.urls")),
     path("", include("apps.modelcards.api.urls")),
+    path("", include("apps.cadence.api.urls")),
     path("", include("apps.notifications.api.urls")),
 ]
