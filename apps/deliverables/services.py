@@ -261,6 +261,30 @@ def project_deliverable_attach_file(*, actor, project_deliverable: ProjectDelive
     return pd
 
 
+@transaction.atomic
+def project_deliverable_signed_off(*, actor, project: Project, key: str, link: str) -> ProjectDeliverable | None:
+    """Another app's sign-off approved this deliverable's document (a model card revision...).
+
+    The approval is the sign-off's, so no deliverable-manager permission is asked of
+    `actor`: the deliverable becomes approved, links to what was signed and counts as
+    updated today. Returns None when the project does not track the deliverable.
+    """
+    pd = (
+        ProjectDeliverable.objects.select_for_update()
+        .select_related("project", "deliverable")
+        .filter(project=project, deliverable__key=key)
+        .first()
+    )
+    if pd is None:
+        return None
+    pd.status, pd.link, pd.updated_by = DeliverableStatus.APPROVED, link, actor
+    pd.last_updated_on = timezone.localdate()
+    _refresh_due(pd)
+    pd.full_clean(validate_unique=False)
+    pd.save()
+    return pd
+
+
 # --- Demo data -------------------------------------------------------------------------
 
 DEMO_STATES = {

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "apps.checklists",
     "apps.deliverables",
     "apps.risks",
+    "apps.modelcards",
     "apps.cadence",
 ]
 
@@ -232,6 +233,7 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "apps.checklists.choices.EvidenceKind",
         "DeliverableStatusEnum": "apps.deliverables.choices.DeliverableStatus",
         "ScoreBandEnum": "apps.risks.choices.Band",  # inherent and residual bands of a risk
+        "CardRevisionStateEnum": "apps.modelcards.choices.RevisionState",
         "ReviewOccurrenceStatusEnum": "apps.cadence.choices.OccurrenceStatus",
         "ReviewKindEnum": "apps.cadence.choices.ReviewKind",
     },

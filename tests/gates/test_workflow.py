@@ -116,13 +116,13 @@ def test_feasibility_needs_an_explicit_go_and_no_go_puts_the_project_on_hold(pro
     assert {c.key: c.met for c in gate_evidence(gate).criteria}["go-no-go-decision"] is True
 
 
-def test_deployment_gate_carries_security_fairness_risk_criteria_and_an_unfilled_model_card_slot(project):
+def test_deployment_gate_carries_security_fairness_risk_and_model_card_criteria(project):
     keys = {c.key: c for c in gate_evidence(gate_for(project=project, stage=Stage.DEPLOYMENT)).criteria}
     assert {"security-items", "fairness-items", "risk-register", "model-card"} <= set(keys)
     assert keys["risk-register"].met is True
-    # Nothing fills the model-card slot yet: it is shown, not checked, and does not block.
-    assert keys["model-card"].met is None and not keys["model-card"].blocking
-    assert keys["model-card"].detail == "Not checked: no model card app installed."
+    # The model card app fills the model-card slot: no approved card yet, so it blocks and says why.
+    assert keys["model-card"].met is False and keys["model-card"].blocking
+    assert keys["model-card"].detail == "No model card: register the model and write or import its card."
 
 
 def test_approvers_are_emailed_when_a_gate_is_submitted_and_everyone_when_it_is_decided(
