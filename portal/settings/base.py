@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "apps.deliverables",
     "apps.risks",
     "apps.raci",
+    "apps.modelcards",
     "apps.cadence",
 ]
 
@@ -233,6 +234,7 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "apps.checklists.choices.EvidenceKind",
         "DeliverableStatusEnum": "apps.deliverables.choices.DeliverableStatus",
         "ScoreBandEnum": "apps.risks.choices.Band",  # inherent and residual bands of a risk
+        "CardRevisionStateEnum": "apps.modelcards.choices.RevisionState",
         "ReviewOccurrenceStatusEnum": "apps.cadence.choices.OccurrenceStatus",
         "ReviewKindEnum": "apps.cadence.choices.ReviewKind",
     },
