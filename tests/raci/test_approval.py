@@ -46,7 +46,7 @@ def test_sponsor_and_owner_approve_and_a_later_change_invalidates_the_approval(m
     )
     signoff.refresh_from_db()
     assert signoff.state == RequestState.INVALIDATED
-    assert "gate:scoping" in signoff.events.last().note
+    assert "gate:scoping › cells › qa engineer" in signoff.events.last().note.lower()
 
 
 def test_approval_marks_the_raci_deliverable_when_the_registry_has_it(matrix, staffed_project, requester):

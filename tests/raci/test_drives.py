@@ -35,7 +35,7 @@ def evaluation_gate(staffed_project, matrix):
             status=DeliverableStatus.APPROVED,
             link="https://docs.example.com/evaluation",
         )
-    project_services.project_update(actor=project.owner, project=project, current_stage=Stage.EVALUATION)
+    project_services.project_stage_move(actor=project.owner, project=project, stage=Stage.EVALUATION)
     project.refresh_from_db()
     gate = gate_for(project=project, stage=Stage.EVALUATION)
     return gate
