@@ -94,7 +94,8 @@ def _record_ids(world) -> dict[str, int]:
 
 
 def path_values(world, path: str) -> dict:
-    """Real values for the path parameters the schema names (a parameter not listed stays generated)."""
+    """Real values for the path parameters the schema names (one not listed here stays generated:
+    the operation then mostly answers its documented 404)."""
     segments = path.strip("/").split("/")
     values = {
         "project_slug": world.project.slug,
@@ -108,7 +109,9 @@ def path_values(world, path: str) -> dict:
         "token_key": world.spare_token_key,
     }
     if "{id}" in segments:
-        values["id"] = _record_ids(world)[segments[segments.index("{id}") - 1]]
+        collection = segments[segments.index("{id}") - 1]
+        if collection in (ids := _record_ids(world)):
+            values["id"] = ids[collection]
     return values
 
 
