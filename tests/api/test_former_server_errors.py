@@ -1,4 +1,4 @@
-"""A JSON body that is valid JSON but not an object (a list, a string, a number, null) is a 400."""
+"""Requests the schema allows that once gave a 500: non-object JSON bodies, non-numeric ids."""
 
 import pytest
 
@@ -18,3 +18,10 @@ def test_a_project_scoped_write_answers_a_non_object_body_with_a_400(api_client,
     response = api_client.post(f"/api/v1/projects/{project.slug}/risks/", body, content_type="application/json")
     assert response.status_code == 400, response.content[:300]
     assert response.json()["error"]["status"] == 400
+
+
+def test_a_non_numeric_import_id_is_a_404_not_a_500(api_client, project):
+    api_client.force_authenticate(project.owner)
+    response = api_client.get(f"/api/v1/projects/{project.slug}/risks/imports/x%1A/")
+    assert response.status_code == 404, response.content[:300]
+    assert response.json()["error"]["status"] == 404
