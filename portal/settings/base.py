@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.checklists",
     "apps.deliverables",
     "apps.risks",
+    "apps.incidents",
 ]
 
 MIDDLEWARE = [
@@ -263,6 +264,14 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 60 * 60 * 6},
     },
 }
+# --- Incidents: review deadlines and action-item reminders (docs/incidents.md) ---
+# Post-incident reviews are due 5 business days after resolution: weekends and this calendar are skipped.
+INCIDENT_HOLIDAY_COUNTRY = env.str("INCIDENT_HOLIDAY_COUNTRY", default="DE")  # ISO code; empty: weekends only
+INCIDENT_HOLIDAY_SUBDIVISION = env.str("INCIDENT_HOLIDAY_SUBDIVISION", default="")  # e.g. "BY"
+INCIDENT_EXTRA_HOLIDAYS = env.list("INCIDENT_EXTRA_HOLIDAYS", default=[])  # ISO dates of company days off
+INCIDENT_ACTION_REMINDER_DAYS_BEFORE = env.int("INCIDENT_ACTION_REMINDER_DAYS_BEFORE", default=2)
+INCIDENT_ACTION_ESCALATION_DAYS = env.int("INCIDENT_ACTION_ESCALATION_DAYS", default=3)  # days overdue
+
 # Who hears about a broken audit chain or other portal-level alarms.
 ADMINS = [tuple(a.split(":", 1)) for a in env.list("ADMINS", default=[]) if ":" in a]
 

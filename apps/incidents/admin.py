@@ -1,0 +1,55 @@
+"""Admin for incidents: read-only. Incidents change through their pages, the API and the webhook,
+whose services keep codes, the status machine and the timeline consistent."""
+
+from django.contrib import admin
+
+from .models import ActionItem, Incident, IncidentArtifact, IncidentCounter, PostIncidentReview, TimelineEntry
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Incident)
+class IncidentAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "project", "severity", "category", "status", "detected_at", "resolved_at")
+    list_filter = ("status", "severity", "category", "project")
+    search_fields = ("title", "description", "project__name")
+    list_select_related = ("project",)
+
+
+@admin.register(IncidentCounter)
+class IncidentCounterAdmin(ReadOnlyAdmin):
+    list_display = ("project", "last_number", "webhook_token_hint", "webhook_token_created_at")
+    exclude = ("webhook_token_hash",)
+
+
+@admin.register(TimelineEntry)
+class TimelineEntryAdmin(ReadOnlyAdmin):
+    list_display = ("incident", "at", "kind", "author", "text")
+    list_select_related = ("incident__project", "author")
+
+
+@admin.register(PostIncidentReview)
+class PostIncidentReviewAdmin(ReadOnlyAdmin):
+    list_display = ("incident", "due_on", "approved_at")
+    list_select_related = ("incident__project",)
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(ReadOnlyAdmin):
+    list_display = ("title", "incident", "owner", "due_on", "status")
+    list_filter = ("status",)
+    list_select_related = ("incident__project", "owner")
+
+
+@admin.register(IncidentArtifact)
+class IncidentArtifactAdmin(ReadOnlyAdmin):
+    list_display = ("incident", "kind", "reference")
