@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("apps.checklists.urls")),
     path("", include("apps.deliverables.urls")),
     path("", include("apps.risks.urls")),
+    path("", include("apps.incidents.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
     path("api/v1/", include("portal.api_urls")),
