@@ -29,6 +29,7 @@ class IncidentForm(StyledFormMixin, forms.ModelForm):
 
     detected_at = _when("Detected at", "Leave empty for now.")
     trigger_at = _when("Triggered at")
+    channel_status_page = forms.URLField(label="Status page", required=False, max_length=300, assume_scheme="https")
 
     class Meta:
         model = Incident
@@ -104,6 +105,8 @@ class SubmitReviewForm(StyledFormMixin, forms.Form):
 
 
 class ActionItemForm(StyledFormMixin, forms.ModelForm):
+    evidence_url = forms.URLField(label="Evidence link", required=False, max_length=500, assume_scheme="https")
+
     class Meta:
         model = ActionItem
         fields = ACTION_EDITABLE_FIELDS
