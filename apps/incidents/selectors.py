@@ -2,6 +2,7 @@
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -113,7 +114,7 @@ def incident_figures(queryset: QuerySet[Incident], *, today: datetime.date | Non
     today = today or timezone.localdate()
     base = queryset.order_by()
     ids = base.values("pk")
-    first_month = (today.replace(day=1) - datetime.timedelta(days=31 * (FIGURE_MONTHS - 1))).replace(day=1)
+    first_month = today.replace(day=1) - relativedelta(months=FIGURE_MONTHS - 1)
     counts = {
         row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]: row["n"]
         for row in base.filter(detected_at__date__gte=first_month)
@@ -124,7 +125,7 @@ def incident_figures(queryset: QuerySet[Incident], *, today: datetime.date | Non
     months, month = [], first_month
     for _ in range(FIGURE_MONTHS):
         months.append({"month": month, "count": counts.get(month, 0)})
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
+        month += relativedelta(months=1)
     peak = max([m["count"] for m in months] + [1])
     for m in months:
         m["height"] = 10 * round(10 * m["count"] / peak)  # a CSS class per 10 %: no inline styles (CSP)

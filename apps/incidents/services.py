@@ -283,6 +283,7 @@ def _review_open(incident: Incident) -> PostIncidentReview:
             incident=incident,
             text=f"Post-incident review opened, due {due_on:%d %b %Y} ({REVIEW_DUE_BUSINESS_DAYS} business days).",
             kind=EntryKind.REVIEW,
+            at=incident.resolved_at,
         )
     return review
 

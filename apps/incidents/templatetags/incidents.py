@@ -10,7 +10,7 @@ register = template.Library()
 @register.filter
 def duration_words(span: datetime.timedelta | None) -> str:
     """1 h 05 min, 12 min, 45 s, 2 d 3 h: durations as the incident pages show them."""
-    if span is None:
+    if not isinstance(span, datetime.timedelta):
         return ""
     seconds = int(span.total_seconds())
     if seconds < 60:
