@@ -1,0 +1,83 @@
+"""Action items are chased until done, also after their incident closed.
+
+Each day (settings: INCIDENT_ACTION_REMINDER_DAYS_BEFORE, INCIDENT_ACTION_ESCALATION_DAYS):
+
+* from N days before the due date until the due date, the owner is reminded;
+* after the due date, the owner is reminded every day;
+* from M days overdue on, the incident's product owner (or, when none is named, the project's
+  Product Owners) hears too, every day.
+
+Every reminder goes through the notification outbox with the day as its period key,
+so each item, person, kind and day gets one notification however often the task runs.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from apps.projects.choices import Role
+from apps.projects.models import Membership
+
+from .choices import NotificationKind
+from .models import ActionItem
+
+
+@dataclass(frozen=True)
+class Reminder:
+    item: ActionItem
+    recipient: object
+    kind: str
+    period_key: str
+
+
+def _days_before() -> int:
+    return getattr(settings, "INCIDENT_ACTION_REMINDER_DAYS_BEFORE", 2)
+
+
+def _escalation_days() -> int:
+    return getattr(settings, "INCIDENT_ACTION_ESCALATION_DAYS", 3)
+
+
+def _product_owners(project_ids) -> dict[int, list]:
+    """Active Product Owners per project, in one query."""
+    owners: dict[int, dict] = defaultdict(dict)
+    memberships = Membership.objects.filter(
+        project_id__in=project_ids, role=Role.PRODUCT_OWNER, user__is_active=True
+    ).select_related("user")
+    for membership in memberships.order_by("user_id"):
+        owners[membership.project_id][membership.user_id] = membership.user
+    return {project_id: list(users.values()) for project_id, users in owners.items()}
+
+
+def action_item_reminders_due(*, today: datetime.date | None = None) -> list[Reminder]:
+    """The reminders that open action items are due for on `today` (three queries)."""
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=_days_before())
+    items = list(
+        ActionItem.objects.open()
+        .filter(due_on__lte=horizon)
+        .select_related("owner", "incident__project", "incident__product_owner")
+        .order_by("due_on", "id")
+    )
+    escalate_after = _escalation_days()
+    escalated = [item for item in items if (today - item.due_on).days >= escalate_after]
+    project_owners = _product_owners({item.incident.project_id for item in escalated})
+    key = today.isoformat()
+    reminders = []
+    for item in items:
+        overdue_days = (today - item.due_on).days
+        if item.owner.is_active:
+            kind = NotificationKind.OVERDUE if overdue_days > 0 else NotificationKind.DUE_SOON
+            reminders.append(Reminder(item, item.owner, kind, key))
+        if overdue_days >= escalate_after:
+            named = item.incident.product_owner
+            leads = (
+                [named] if named is not None and named.is_active else project_owners.get(item.incident.project_id, [])
+            )
+            reminders += [
+                Reminder(item, lead, NotificationKind.ESCALATION, key) for lead in leads if lead.pk != item.owner_id
+            ]
+    return reminders
