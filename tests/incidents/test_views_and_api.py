@@ -37,14 +37,14 @@ def test_list_pages_and_endpoints_use_a_constant_number_of_queries(
     client.force_login(team["compliance"])
     api_client.force_authenticate(team["compliance"])
     for url, limit in (
-        (reverse("incidents:incident-list", args=[project.slug]), 22),
-        (reverse("incidents:portfolio"), 22),
-        (f"{reverse('incidents:portfolio')}?overdue_actions=on&severity=P2", 22),
+        (reverse("incidents:incident-list", args=[project.slug]), 17),
+        (reverse("incidents:portfolio"), 15),
+        (f"{reverse('incidents:portfolio')}?overdue_actions=on&severity=P2", 15),
     ):
         with django_assert_max_num_queries(limit):
             assert client.get(url).status_code == 200
     for url in (f"/api/v1/projects/{project.slug}/incidents/", "/api/v1/incidents/", "/api/v1/incidents/figures/"):
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(7):
             assert api_client.get(url).status_code == 200
 
 
