@@ -142,7 +142,7 @@ class RiskLinkSerializer(serializers.ModelSerializer):
         read_only_fields = ["opened_from_incident", "created_at"]
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class PostIncidentReviewSerializer(serializers.ModelSerializer):
     incident = serializers.CharField(source="incident.code", read_only=True)
     severity = serializers.CharField(source="incident.severity", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)

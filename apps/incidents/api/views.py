@@ -27,7 +27,7 @@ from .serializers import (
     FiguresSerializer,
     IncidentSerializer,
     NoteSerializer,
-    ReviewSerializer,
+    PostIncidentReviewSerializer,
     RiskLinkSerializer,
     RollbackSerializer,
     RunbookSerializer,
@@ -236,22 +236,22 @@ class IncidentViewSet(
             raise Http404
         return review
 
-    @extend_schema(methods=["GET"], responses=ReviewSerializer, summary="The post-incident review")
+    @extend_schema(methods=["GET"], responses=PostIncidentReviewSerializer, summary="The post-incident review")
     @extend_schema(
         methods=["PATCH"],
-        request=ReviewSerializer,
-        responses=ReviewSerializer,
+        request=PostIncidentReviewSerializer,
+        responses=PostIncidentReviewSerializer,
         summary="Write the review (a change after approval voids the sign-off)",
     )
     @action(detail=True, methods=["get", "patch"], filter_backends=[])
     def review(self, request, *args, **kwargs):
         review = self._review(self.get_object())
         if request.method == "GET":
-            return Response(ReviewSerializer(review).data)
-        data = ReviewSerializer(review, data=request.data, partial=True)
+            return Response(PostIncidentReviewSerializer(review).data)
+        data = PostIncidentReviewSerializer(review, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         review = services.review_update(actor=request.user, review=review, **data.validated_data)
-        return Response(ReviewSerializer(review).data)
+        return Response(PostIncidentReviewSerializer(review).data)
 
     @extend_schema(
         request=NoteSerializer,
