@@ -10,6 +10,7 @@ import datetime
 from auditlog.context import set_actor
 from django.utils import timezone
 
+from apps.risks.models import Risk
 from apps.signoffs import services as signoff_services
 
 from . import services
@@ -93,6 +94,9 @@ def _drift_incident(*, people, project) -> None:
             kind=ArtifactKind.DIFF,
             reference="CRM export schema v41 -> v42 (tenure unit)",
         )
+        crm_risk = Risk.objects.filter(project=project, title__startswith="CRM vendor").first()
+        if crm_risk is not None:
+            services.incident_risk_link(actor=kai, incident=incident, risk=crm_risk)
         incident = services.incident_transition(
             actor=kai,
             incident=incident,
