@@ -3,7 +3,15 @@ whose services keep codes, the status machine and the timeline consistent."""
 
 from django.contrib import admin
 
-from .models import ActionItem, Incident, IncidentArtifact, IncidentCounter, PostIncidentReview, TimelineEntry
+from .models import (
+    ActionItem,
+    Incident,
+    IncidentArtifact,
+    IncidentCounter,
+    IncidentRiskLink,
+    PostIncidentReview,
+    TimelineEntry,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -53,3 +61,9 @@ class ActionItemAdmin(ReadOnlyAdmin):
 @admin.register(IncidentArtifact)
 class IncidentArtifactAdmin(ReadOnlyAdmin):
     list_display = ("incident", "kind", "reference")
+
+
+@admin.register(IncidentRiskLink)
+class IncidentRiskLinkAdmin(ReadOnlyAdmin):
+    list_display = ("incident", "risk", "linked_by", "opened_from_incident", "created_at")
+    list_select_related = ("incident__project", "risk__project", "linked_by")
