@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
-from apps.projects.choices import Role
+from apps.projects.choices import ProjectStatus, Role
 from apps.projects.models import Membership
 
 from .choices import NotificationKind
@@ -59,6 +59,7 @@ def action_item_reminders_due(*, today: datetime.date | None = None) -> list[Rem
     items = list(
         ActionItem.objects.open()
         .filter(due_on__lte=horizon)
+        .exclude(incident__project__status=ProjectStatus.RETIRED)
         .select_related("owner", "incident__project", "incident__product_owner")
         .order_by("due_on", "id")
     )
