@@ -112,8 +112,10 @@ def incident_figures(queryset: QuerySet[Incident], *, today: datetime.date | Non
     """Incidents per month (the last 12), mean time to acknowledge and to resolve, reviews on time,
     overdue action items: a fixed number of queries, whatever the number of incidents."""
     today = today or timezone.localdate()
-    base = queryset.order_by()
-    ids = base.values("pk")
+    # A plain queryset over the same incidents: list annotations (joins to action items) would
+    # multiply rows in the counts and weight the means.
+    ids = queryset.order_by().values("pk")
+    base = Incident.objects.filter(pk__in=ids).order_by()
     first_month = today.replace(day=1) - relativedelta(months=FIGURE_MONTHS - 1)
     counts = {
         row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]: row["n"]

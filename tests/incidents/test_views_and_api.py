@@ -187,10 +187,17 @@ def test_review_markdown_follows_the_template(client, project, approved, team):
 
 def test_api_figures_count_reviews_on_time_and_overdue_actions(api_client, project, approved, team):
     api_client.force_authenticate(team["owner"])
-    figures = api_client.get(f"/api/v1/projects/{project.slug}/incidents/figures/").json()
+    url = f"/api/v1/projects/{project.slug}/incidents/figures/"
+    figures = api_client.get(url).json()
     assert figures["total"] == 1 and figures["reviews"]["on_time"] == 1 and figures["reviews_on_time_pct"] == 100
     assert figures["mean_time_to_resolve_seconds"] is not None
     assert len(figures["per_month"]) == 12
+    services.action_item_create(
+        actor=team["owner"], incident=approved, title="Second", owner=team["owner"], due_on=datetime.date(2030, 2, 1)
+    )
+    figures = api_client.get(url).json()
+    assert sum(month["count"] for month in figures["per_month"]) == 1  # one incident, not one per action item
+    assert figures["actions"]["open"] == 2
 
 
 def test_openapi_schema_documents_the_incident_endpoints(api_client, team):
