@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("apps.checklists.api.urls")),
     path("", include("apps.deliverables.api.urls")),
     path("", include("apps.risks.api.urls")),
+    path("", include("apps.notifications.api.urls")),
     path("", include("apps.incidents.api.urls")),
 ]

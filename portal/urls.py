@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("apps.checklists.urls")),
     path("", include("apps.deliverables.urls")),
     path("", include("apps.risks.urls")),
+    path("", include("apps.notifications.urls")),
     path("", include("apps.incidents.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
@@ -23,3 +24,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
+
+handler400 = "apps.core.errors.bad_request"
+handler404 = "apps.core.errors.page_not_found"
+handler500 = "apps.core.errors.server_error"

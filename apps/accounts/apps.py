@@ -11,4 +11,4 @@ class AccountsConfig(AppConfig):
 
         from .models import User
 
-        audit_model(User, exclude=("password", "last_login"), m2m_fields={"groups"})
+        audit_model(User, exclude=("password", "last_login"), m2m_fields={"groups", "user_permissions"})

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEntry
+from .models import AuditCheckpoint, AuditEntry, SecurityEvent
 
 # auditlog registers its own (editable-looking) admin for the entry model; ours replaces it.
 if admin.site.is_registered(AuditEntry):
@@ -24,3 +24,23 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(AuditEntryAdmin):
+    """Sign-ins, lockouts, API tokens and exports: read-only."""
+
+    list_display = ("id", "created_at", "kind", "username", "user", "ip_address", "project_id")
+    list_filter = ("kind",)
+    search_fields = ("username", "user__username", "ip_address")
+    readonly_fields = [f.name for f in SecurityEvent._meta.fields]
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(AuditEntryAdmin):
+    """Signed checkpoints of the chain: read-only."""
+
+    list_display = ("id", "created_at", "entry_count", "head_id", "head_hash")
+    list_filter = ()
+    search_fields = ()
+    readonly_fields = [f.name for f in AuditCheckpoint._meta.fields]

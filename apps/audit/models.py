@@ -4,21 +4,27 @@ django-auditlog captures every create, update and delete of a registered model
 (through the UI, the API, the admin, Celery or a management command) with a
 field-level diff. This model is auditlog's entry with three additions:
 
-* `prev_hash` / `entry_hash`: each entry hashes its own content together with
-  the previous entry's hash, so altering or removing a row breaks the chain
-  (see `services.audit_chain_verify`);
+* `prev_hash` / `entry_hash`: each entry's HMAC (keyed with AUDIT_CHAIN_KEY)
+  covers its own content and the previous entry's hash, so altering or removing
+  a row breaks the chain, and an altered row cannot be re-hashed to hide it
+  without the key (see `services.audit_chain_verify`);
 * `project_id`: the project the audited record belongs to (a plain column, no
   foreign key: deleting a project must not touch its history);
-* refusal to update or delete, in the ORM here and, on PostgreSQL, by a trigger
-  (migration 0002).
+* refusal to update or delete, in the ORM here and, on PostgreSQL, by triggers
+  that also refuse TRUNCATE (migrations 0002 and 0003).
+
+`AuditCheckpoint` rows record the chain's length and head from time to time, so
+an emptied or shortened trail no longer verifies as "intact".
 """
 
 import hashlib
+import hmac
 import json
 import threading
 from contextlib import contextmanager
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
+from django.conf import settings
 from django.db import connection, models, transaction
 
 GENESIS_HASH = "0" * 64
@@ -116,4 +122,82 @@ class AuditEntry(AbstractLogEntry):
         )
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.hash_payload().encode()).hexdigest()
+        return chain_mac(self.hash_payload())
+
+
+def chain_mac(payload: str) -> str:
+    """HMAC-SHA256 under the audit chain key: without the key, nobody can forge a matching hash."""
+    return hmac.new(settings.AUDIT_CHAIN_KEY.encode(), payload.encode(), hashlib.sha256).hexdigest()
+
+
+class AuditCheckpoint(models.Model):
+    """The chain's length and head at one moment, signed with the chain key.
+
+    Checkpoints live outside the entry table (and are logged), so verification
+    notices a trail that was emptied or lost its latest entries: the entry a
+    checkpoint names must still be there, with the same hash and position.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    entry_count = models.PositiveBigIntegerField()
+    head_id = models.BigIntegerField(null=True, blank=True)
+    head_hash = models.CharField(max_length=64)
+    signature = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        ordering = ["-id"]
+        get_latest_by = "id"
+
+    def __str__(self) -> str:
+        return f"Checkpoint of {self.entry_count} entries up to #{self.head_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Audit checkpoints are append-only.")
+        self.signature = chain_mac(self.signed_payload())
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit checkpoints are append-only.")
+
+    def signed_payload(self) -> str:
+        return f"{self.entry_count}:{self.head_id}:{self.head_hash}"
+
+
+class SecurityEvent(models.Model):
+    """A sign-in, sign-out, lockout, API token issue or revocation, or an export.
+
+    Each event lands in the chained audit trail (it is an audited record), so
+    the trail answers "who signed in from where" and "who exported what".
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "Signed in"
+        LOGIN_FAILED = "login_failed", "Failed sign-in"
+        LOCKED_OUT = "locked_out", "Locked out"
+        LOGOUT = "logout", "Signed out"
+        TOKEN_ISSUED = "token_issued", "API token issued"
+        TOKEN_REVOKED = "token_revoked", "API token revoked"
+        TOKEN_EXPIRED = "token_expired", "API token expired"
+        EXPORT = "export", "Export"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    username = models.CharField(max_length=150, blank=True, help_text="As typed, for failed sign-ins.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    project_id = models.BigIntegerField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        what = self.detail.get("what", "") if isinstance(self.detail, dict) else ""
+        who = self.username or (str(self.user) if self.user_id else "someone")
+        return f"{self.get_kind_display()}: {who}{f' — {what}' if what else ''}"
+
+    def get_additional_data(self) -> dict:
+        return {"project_id": self.project_id}

@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from apps.core.sentinels import UNSET, Unset
-from apps.core.uploads import check_upload
+from apps.core.uploads import check_upload, stored_upload
 from apps.projects.models import Membership, Project
 
 from .choices import (
@@ -437,7 +437,10 @@ def evidence_add(
             raise ValidationError({"file": "Choose a file to upload."})
         checked = check_upload(upload)
         evidence.file_name, evidence.file_size = checked.name, checked.size
-        evidence.file.save(checked.name, checked.file, save=False)
+        with stored_upload(evidence.file, checked):
+            evidence.full_clean()
+            evidence.save()
+        return evidence
     else:
         raise ValidationError({"kind": f"'{kind}' is not a kind of evidence (link, note or file)."})
     evidence.full_clean()

@@ -13,6 +13,7 @@ import re
 import yaml
 from django.core.exceptions import ValidationError
 
+from apps.core.yamlload import load_yaml
 from apps.projects.choices import Stage, UseCase
 
 from .choices import SELECT_KINDS, ItemKind, Requirement
@@ -63,7 +64,7 @@ def parse_template(text: str | bytes, *, file_name: str, expected_key: str | Non
     Raises TemplateFormatError naming the file and every problem found.
     """
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

@@ -7,6 +7,8 @@ API, never to a path chosen by the uploader.
 """
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -17,6 +19,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+MAX_NAME_BYTES = 120  # file systems allow 255 bytes per name; the stored path adds a folder and a uuid
 
 _ZIP = (b"PK\x03\x04",)
 _TEXT = None  # must decode as UTF-8
@@ -53,9 +56,21 @@ class CheckedUpload:
     extension: str
 
 
+def safe_file_name(raw: str) -> str:
+    """A storable file name: no path, no odd characters, at most MAX_NAME_BYTES (UTF-8), extension kept."""
+    name = get_valid_filename(PurePath((raw or "").replace("\x00", "")).name) or "upload"
+    suffix = PurePath(name).suffix
+    if len(suffix.encode()) > 16:
+        suffix = ""
+    stem = name[: len(name) - len(suffix)] if suffix else name
+    budget = MAX_NAME_BYTES - len(suffix.encode())
+    stem = stem.encode()[:budget].decode("utf-8", errors="ignore") or "upload"
+    return f"{stem}{suffix}"
+
+
 def check_upload(upload: UploadedFile, *, field: str = "file") -> CheckedUpload:
     """Refuse files of a type or size the portal does not keep; say which limit was hit."""
-    name = get_valid_filename(PurePath(upload.name or "").name) or "upload"
+    name = safe_file_name(upload.name)
     extension = PurePath(name).suffix.lower().lstrip(".")
     allowed = ", ".join(sorted(ALLOWED_TYPES))
     if extension not in ALLOWED_TYPES:
@@ -89,4 +104,19 @@ def check_upload(upload: UploadedFile, *, field: str = "file") -> CheckedUpload:
 
 def upload_path(prefix: str, filename: str) -> str:
     """A storage path that no two uploads share and no uploader chooses."""
-    return f"{prefix}/{uuid.uuid4().hex}/{get_valid_filename(PurePath(filename).name)}"
+    return f"{prefix}/{uuid.uuid4().hex}/{safe_file_name(filename)}"
+
+
+@contextmanager
+def stored_upload(field_file, checked: CheckedUpload) -> Iterator[None]:
+    """Store an upload on a FileField, and remove it again if the record is not saved after all.
+
+    Use around the rest of the write: `with stored_upload(evidence.file, checked): evidence.full_clean();
+    evidence.save()`. A refused record never leaves its file behind in storage.
+    """
+    field_file.save(checked.name, checked.file, save=False)
+    try:
+        yield
+    except BaseException:
+        field_file.storage.delete(field_file.name)
+        raise

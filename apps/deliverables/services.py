@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from apps.core.permissions import object_perms
 from apps.core.sentinels import UNSET, Unset
-from apps.core.uploads import check_upload
+from apps.core.uploads import check_upload, stored_upload
+from apps.core.yamlload import load_yaml
 from apps.projects import roles
 from apps.projects.choices import Role, Stage
 from apps.projects.models import Membership, Project
@@ -41,7 +42,7 @@ def parse_registry(text: str | bytes, *, file_name: str) -> list[dict]:
     """Check the registry file; raise one ValidationError naming the file and every problem."""
     problems: list[str] = []
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as error:
         raise ValidationError(f"{file_name}: not valid YAML ({error})") from None
     entries = data.get("deliverables") if isinstance(data, dict) else None
@@ -250,13 +251,13 @@ def project_deliverable_attach_file(*, actor, project_deliverable: ProjectDelive
     )
     _check_editor(actor, pd)
     checked = check_upload(upload)
-    pd.file.save(checked.name, checked.file, save=False)
     pd.file_name, pd.file_size = checked.name, checked.size
     pd.last_updated_on = timezone.localdate()
     _refresh_due(pd)
     pd.updated_by = actor
-    pd.full_clean(validate_unique=False)
-    pd.save()
+    with stored_upload(pd.file, checked):
+        pd.full_clean(validate_unique=False)
+        pd.save()
     return pd
 
 

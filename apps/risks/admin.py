@@ -3,7 +3,7 @@ whose services keep codes, decisions and review dates consistent."""
 
 from django.contrib import admin
 
-from .models import Risk, RiskAcceptance, RiskAcceptanceProposal, RiskNotification, RiskRegister, RiskReview
+from .models import Risk, RiskAcceptance, RiskAcceptanceProposal, RiskRegister, RiskReview
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -56,10 +56,3 @@ class RiskAcceptanceAdmin(ReadOnlyAdmin):
 class RiskAcceptanceProposalAdmin(ReadOnlyAdmin):
     list_display = ("risk", "proposed_by", "residual_score", "threshold", "expires_on", "created_at")
     list_select_related = ("risk__project", "proposed_by")
-
-
-@admin.register(RiskNotification)
-class RiskNotificationAdmin(ReadOnlyAdmin):
-    list_display = ("risk", "kind", "recipient", "period", "sent_at")
-    list_filter = ("kind",)
-    list_select_related = ("risk__project", "recipient")

@@ -8,9 +8,10 @@ class RisksConfig(AppConfig):
 
     def ready(self):
         from apps.audit.registry import audit_model
+        from apps.notifications.registry import register_category
         from apps.signoffs import targets
 
-        from .models import Risk, RiskAcceptance, RiskAcceptanceProposal, RiskNotification, RiskRegister, RiskReview
+        from .models import Risk, RiskAcceptance, RiskAcceptanceProposal, RiskRegister, RiskReview
         from .services import RiskAcceptanceSignoff
 
         # The code counter changes with every new risk; the risk's own entry records its code.
@@ -20,6 +21,8 @@ class RisksConfig(AppConfig):
         audit_model(RiskReview)
         audit_model(RiskAcceptance)
         audit_model(RiskAcceptanceProposal)
-        audit_model(RiskNotification)
         # Acceptances above the project's threshold are signed off through the engine.
         targets.register(RiskAcceptanceSignoff())
+        register_category(
+            "risks", "Risk register", "Reminders about risks due for review, escalations, and expired acceptances."
+        )

@@ -205,7 +205,13 @@ def read_rows(upload: UploadedFile) -> list[list[str]]:
     """The file's rows as text cells, header first."""
     extension = check_import_file(upload)
     upload.seek(0)
-    return _read_csv(upload) if extension == "csv" else _read_xlsx(upload)
+    rows = _read_csv(upload) if extension == "csv" else _read_xlsx(upload)
+    for number, row in enumerate(rows, start=1):
+        if any("\x00" in cell for cell in row):
+            raise ValidationError(
+                {"file": f"Row {number} contains a NUL character: the file is not a plain spreadsheet."}
+            )
+    return rows
 
 
 # --- Reading the cells ----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The risk register: risks, the reviews and acceptances recorded on them, and their notifications.
+"""The risk register: risks and the reviews and acceptances recorded on them.
 
 A risk's code (R-001, R-002, ...) comes from its project's `RiskRegister`
 counter, taken under a row lock: codes are never changed and never reused, not
@@ -31,7 +31,6 @@ from .choices import (
     Category,
     Impact,
     Likelihood,
-    NotificationKind,
     ReviewFrequency,
     RiskStatus,
 )
@@ -332,38 +331,3 @@ class RiskAcceptance(AppendOnlyDecision):
 
     def __str__(self) -> str:
         return f"{self.risk.code} accepted by {self.accepted_by} until {self.expires_on:%Y-%m-%d}"
-
-
-class RiskNotification(models.Model):
-    """One e-mail about one risk to one person, at most once per kind and period.
-
-    The unique constraint makes the escalation and expiry tasks idempotent: a
-    second run finds the row and sends nothing. `period` is the date the
-    notification is about (the missed review date, the acceptance's expiry), so
-    a risk that ages again after a review starts a new round of reminders.
-    """
-
-    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="notifications")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
-    period = models.DateField()
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["risk", "recipient", "kind", "period"], name="risknotification_once_per_period"
-            ),
-            models.CheckConstraint(condition=Q(kind__in=NotificationKind.values), name="risknotification_kind_valid"),
-        ]
-        indexes = [
-            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="risknotification_pending"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.risk.code} to {self.recipient}"
-
-    def get_additional_data(self) -> dict:
-        return {"project_id": self.risk.project_id, "risk_id": self.risk_id}

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from apps.audit.models import AuditEntry
 from apps.audit.presentation import attach_change_rows
+from apps.notifications.selectors import notifications_about
 from apps.projects.access import visible_projects
 from apps.projects.models import Project
 from apps.signoffs import targets
@@ -19,7 +20,6 @@ from .models import (
     Risk,
     RiskAcceptance,
     RiskAcceptanceProposal,
-    RiskNotification,
     RiskRegister,
     RiskReview,
     parse_code,
@@ -98,7 +98,7 @@ def risk_decisions(*, risk: Risk) -> dict:
         "reviews": list(RiskReview.objects.filter(risk=risk).select_related("reviewed_by")),
         "acceptances": list(RiskAcceptance.objects.filter(risk=risk).select_related("accepted_by")),
         "acceptance_signoffs": risk_acceptance_signoffs(risk=risk),
-        "notifications": list(RiskNotification.objects.filter(risk=risk).select_related("recipient")),
+        "notifications": list(notifications_about(target=risk)),
     }
 
 

@@ -17,14 +17,13 @@ The register's rules live here once:
 import datetime
 from collections import defaultdict
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from apps.core.permissions import has_object_perm
+from apps.notifications.services import notify
 from apps.projects import roles
 from apps.projects.choices import Role
 from apps.projects.models import Membership, Project
@@ -38,7 +37,6 @@ from .models import (
     Risk,
     RiskAcceptance,
     RiskAcceptanceProposal,
-    RiskNotification,
     RiskRegister,
     RiskReview,
     format_code,
@@ -469,7 +467,7 @@ class RiskAcceptanceSignoff(targets.TargetAdapter):
         # which the risk's page shows.
 
 
-# --- Periodic work: expiry, escalation, notifications --------------------------------------
+# --- Periodic work: expiry and escalation, notified through the outbox --------------------------------------
 
 
 def _project_people(project_ids, roles) -> dict[int, list]:
@@ -481,9 +479,30 @@ def _project_people(project_ids, roles) -> dict[int, list]:
     return {project_id: list(users.values()) for project_id, users in people.items()}
 
 
-def _queue(rows: list[RiskNotification]) -> None:
-    """Insert the notifications that do not exist yet; the unique constraint drops repeats."""
-    RiskNotification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+NOTIFICATION_SUBJECTS = {
+    NotificationKind.AGING_OWNER: "Review overdue",
+    NotificationKind.AGING_ESCALATION: "Escalation — review overdue",
+    NotificationKind.ACCEPTANCE_EXPIRED: "Acceptance expired",
+}
+
+
+def _notify_about(risk: Risk, recipients, *, kind: str, period: datetime.date) -> int:
+    """Queue one notice about `risk` per recipient, once per kind and `period` (the date it is about)."""
+    body = render_to_string(
+        "risks/email/notification.txt",
+        {"risk": risk, "project": risk.project, "kind": kind, "period": period, "kinds": NotificationKind},
+    )
+    return notify(
+        recipients=recipients,
+        category="risks",
+        kind=f"risk_{kind}",
+        subject=f"[{risk.project.name}] {NOTIFICATION_SUBJECTS[kind]}: {risk.code} {risk.title}",
+        body=body,
+        target=risk,
+        project=risk.project,
+        period_key=period.isoformat(),
+        url=risk.get_absolute_url(),
+    )
 
 
 @transaction.atomic
@@ -500,18 +519,13 @@ def risk_acceptances_expire(*, today: datetime.date | None = None) -> int:
         .select_related("project", "owner")
     )
     product_owners = _project_people({risk.project_id for risk in expired}, [Role.PRODUCT_OWNER])
-    notices = []
     for risk in expired:
         ended_on = risk.accepted_until
         risk.status = RiskStatus.OPEN
         risk.accepted_until = None
         risk.save(update_fields=["status", "accepted_until", "updated_at"])
         recipients = [risk.owner] if risk.owner and risk.owner.is_active else product_owners.get(risk.project_id, [])
-        notices += [
-            RiskNotification(risk=risk, recipient=user, kind=NotificationKind.ACCEPTANCE_EXPIRED, period=ended_on)
-            for user in recipients
-        ]
-    _queue(notices)
+        _notify_about(risk, recipients, kind=NotificationKind.ACCEPTANCE_EXPIRED, period=ended_on)
     return len(expired)
 
 
@@ -524,69 +538,17 @@ def risk_escalations_plan(*, today: datetime.date | None = None) -> int:
     hears about each step of one aging episode once.
     """
     today = today or timezone.localdate()
-    aging = list(Risk.objects.aging(today=today).select_related("owner"))
+    aging = list(Risk.objects.aging(today=today).select_related("owner", "project"))
     leads = _project_people({risk.project_id for risk in aging}, ESCALATION_ROLES)
-    rows = []
+    due = 0
     for risk in aging:
         days_overdue = (today - risk.next_review_on).days
         owned = risk.owner is not None and risk.owner.is_active
         if owned:
-            rows.append(
-                RiskNotification(
-                    risk=risk, recipient=risk.owner, kind=NotificationKind.AGING_OWNER, period=risk.next_review_on
-                )
-            )
+            _notify_about(risk, [risk.owner], kind=NotificationKind.AGING_OWNER, period=risk.next_review_on)
+            due += 1
         if days_overdue >= ESCALATION_AFTER_DAYS or not owned:
-            rows += [
-                RiskNotification(
-                    risk=risk, recipient=user, kind=NotificationKind.AGING_ESCALATION, period=risk.next_review_on
-                )
-                for user in leads.get(risk.project_id, [])
-            ]
-    _queue(rows)
-    return len(rows)
-
-
-def _notification_mail(notification: RiskNotification) -> tuple[str, str]:
-    risk = notification.risk
-    context = {
-        "notification": notification,
-        "risk": risk,
-        "project": risk.project,
-        "url": f"{getattr(settings, 'PORTAL_BASE_URL', '')}{risk.get_absolute_url()}",
-        "kind": NotificationKind,
-    }
-    subject = {
-        NotificationKind.AGING_OWNER: f"Review overdue: {risk.code} {risk.title}",
-        NotificationKind.AGING_ESCALATION: f"Escalation — review overdue: {risk.code} {risk.title}",
-        NotificationKind.ACCEPTANCE_EXPIRED: f"Acceptance expired: {risk.code} {risk.title}",
-    }[notification.kind]
-    return f"[{risk.project.name}] {subject}", render_to_string("risks/email/notification.txt", context)
-
-
-def risk_notifications_send(*, limit: int = 1000) -> int:
-    """Send queued notifications, each in its own transaction: lock the row (SKIP LOCKED), send, mark sent.
-
-    A second worker skips rows the first one holds; a row marked sent is never
-    sent again. A mail failure leaves the row queued for the next run.
-    """
-    pending = list(
-        RiskNotification.objects.filter(sent_at__isnull=True).order_by("id").values_list("id", flat=True)[:limit]
-    )
-    sent = 0
-    for pk in pending:
-        with transaction.atomic():
-            notification = (
-                RiskNotification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("risk__project", "recipient")
-                .filter(pk=pk, sent_at__isnull=True)
-                .first()
-            )
-            if notification is None or not notification.recipient.email:
-                continue
-            subject, body = _notification_mail(notification)
-            send_mail(subject, body, None, [notification.recipient.email])
-            notification.sent_at = timezone.now()
-            notification.save(update_fields=["sent_at"])
-            sent += 1
-    return sent
+            project_leads = leads.get(risk.project_id, [])
+            _notify_about(risk, project_leads, kind=NotificationKind.AGING_ESCALATION, period=risk.next_review_on)
+            due += len(project_leads)
+    return due

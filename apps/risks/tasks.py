@@ -2,18 +2,20 @@
 
 from celery import shared_task
 
-from .services import risk_acceptances_expire, risk_escalations_plan, risk_notifications_send
+from apps.notifications.services import notifications_send
+
+from .services import risk_acceptances_expire, risk_escalations_plan
 
 
 @shared_task(acks_late=True)
 def escalate_aging_risks() -> dict:
-    """Weekday mornings: queue the reminders aging risks are due for, then send what is queued (each once)."""
+    """Weekday mornings: queue the reminders aging risks are due for (each once), then send what is due."""
     due = risk_escalations_plan()
-    return {"due": due, "sent": risk_notifications_send()}
+    return {"due": due, "sent": notifications_send()}
 
 
 @shared_task(acks_late=True)
 def expire_risk_acceptances() -> dict:
-    """Daily: return expired acceptances to open, tell their owners (each once)."""
+    """Daily: return expired acceptances to open, tell their owners (each once), then send what is due."""
     expired = risk_acceptances_expire()
-    return {"expired": expired, "sent": risk_notifications_send()}
+    return {"expired": expired, "sent": notifications_send()}

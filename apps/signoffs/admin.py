@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Approver, SignoffEvent, SignoffReminder, SignoffRequest
+from .models import Approver, SignoffEvent, SignoffRequest
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -51,8 +51,3 @@ class ApproverAdmin(ReadOnlyAdmin):
 class SignoffEventAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "request", "kind", "actor", "approver")
     list_filter = ("kind",)
-
-
-@admin.register(SignoffReminder)
-class SignoffReminderAdmin(ReadOnlyAdmin):
-    list_display = ("day", "request", "recipient", "sent_at")

@@ -8,9 +8,13 @@ class SignoffsConfig(AppConfig):
 
     def ready(self):
         from apps.audit.registry import audit_model
+        from apps.notifications.registry import register_category
 
         from .models import Approver, SignoffEvent, SignoffRequest
 
         audit_model(SignoffRequest)
         audit_model(Approver)
         audit_model(SignoffEvent)
+        register_category(
+            "signoffs", "Sign-offs", "Requests for your sign-off, their outcome, and reminders when one is overdue."
+        )

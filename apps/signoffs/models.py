@@ -131,20 +131,3 @@ class SignoffEvent(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"project_id": self.request.project_id}
-
-
-class SignoffReminder(models.Model):
-    """One overdue reminder sent: at most one per request, person and day, however often the task runs."""
-
-    request = models.ForeignKey(SignoffRequest, on_delete=models.CASCADE, related_name="reminders")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["request", "recipient", "day"], name="signoff_reminder_once_a_day"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Reminder to {self.recipient} about {self.request} on {self.day}"

@@ -1,88 +1,93 @@
-"""E-mails of the sign-off engine: request opened, request decided, overdue reminders."""
+"""What the sign-off engine tells people, through the notification outbox: a request opened,
+a request closed, and daily reminders of overdue requests.
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+Nothing is sent from here: `notify()` stores the messages in the caller's transaction
+and the outbox's sender e-mails them after commit. The overdue reminder is stored once
+per request, person and day (the day is the outbox's period key), however often the
+task runs.
+"""
+
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.notifications.services import notify
 from apps.projects.models import Membership
 
 from .choices import EventKind, RequestState
-from .models import SignoffReminder, SignoffRequest
+from .models import SignoffRequest
+
+CATEGORY = "signoffs"
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.PORTAL_BASE_URL.rstrip('/')}{path}"
-
-
-def waiting_on(request: SignoffRequest) -> list:
-    """People who can still fill an open slot of `request` (not the requester, not who already decided)."""
+def waiting_on(signoff: SignoffRequest) -> list:
+    """People who can still fill an open slot of `signoff` (not the requester, not who already decided)."""
     decided = set(
-        request.events.filter(kind__in=[EventKind.APPROVED, EventKind.REJECTED]).values_list("actor_id", flat=True)
+        signoff.events.filter(kind__in=[EventKind.APPROVED, EventKind.REJECTED]).values_list("actor_id", flat=True)
     )
-    open_slots = request.approvers.filter(events__isnull=True)
+    open_slots = signoff.approvers.filter(events__isnull=True)
     roles = [slot.role for slot in open_slots if slot.role]
     people = {slot.user for slot in open_slots if slot.user_id}
     people |= {
-        m.user for m in Membership.objects.filter(project_id=request.project_id, role__in=roles).select_related("user")
+        m.user for m in Membership.objects.filter(project_id=signoff.project_id, role__in=roles).select_related("user")
     }
     return sorted(
-        (p for p in people if p.is_active and p.pk != request.requested_by_id and p.pk not in decided),
+        (p for p in people if p.is_active and p.pk != signoff.requested_by_id and p.pk not in decided),
         key=lambda p: p.pk,
     )
 
 
-def _send(subject: str, template: str, recipients, context: dict) -> None:
-    addresses = [person.email for person in recipients if person.email]
-    if not addresses:
-        return
-    body = render_to_string(template, {**context, "url": _absolute(context["request"].get_absolute_url())})
-    send_mail(subject, body, None, addresses)
-
-
-def notify_requested(request: SignoffRequest) -> None:
-    """After commit: ask the approvers to decide."""
-    recipients = waiting_on(request)
-    transaction.on_commit(
-        lambda: _send(
-            f"Sign-off requested: {request.title}", "signoffs/email/requested.txt", recipients, {"request": request}
-        )
+def _notify(signoff: SignoffRequest, recipients, *, kind: str, subject: str, template: str, **context) -> int:
+    return notify(
+        recipients=recipients,
+        category=CATEGORY,
+        kind=kind,
+        subject=subject,
+        body=render_to_string(template, {"signoff": signoff, **context}),
+        target=signoff,
+        project=signoff.project,
+        period_key=context.get("period_key", ""),
+        url=signoff.get_absolute_url(),
     )
 
 
-def notify_closed(request: SignoffRequest) -> None:
-    """After commit: tell the requester and the approvers who decided how the request ended."""
-    people = {request.requested_by} | {e.actor for e in request.events.select_related("actor") if e.actor_id}
-    transaction.on_commit(
-        lambda: _send(
-            f"Sign-off {request.get_state_display().lower()}: {request.title}",
-            "signoffs/email/closed.txt",
-            sorted(people, key=lambda p: p.pk),
-            {"request": request},
-        )
+def notify_requested(signoff: SignoffRequest) -> int:
+    """Ask the approvers to decide (once per request and person)."""
+    return _notify(
+        signoff,
+        waiting_on(signoff),
+        kind="signoff_requested",
+        subject=f"Sign-off requested: {signoff.title}",
+        template="signoffs/email/requested.txt",
+    )
+
+
+def notify_closed(signoff: SignoffRequest) -> int:
+    """Tell the requester and the approvers who decided how the request ended."""
+    people = {signoff.requested_by} | {e.actor for e in signoff.events.select_related("actor") if e.actor_id}
+    return _notify(
+        signoff,
+        people,
+        kind=f"signoff_{signoff.state}",
+        subject=f"Sign-off {signoff.get_state_display().lower()}: {signoff.title}",
+        template="signoffs/email/closed.txt",
     )
 
 
 def send_overdue_signoff_reminders(*, today=None) -> int:
-    """Remind approvers of overdue open requests; idempotent per request, person and day (in the database)."""
+    """Remind approvers of overdue open requests, once per request, person and day; return how many are new."""
     today = today or timezone.localdate()
-    sent = 0
-    overdue = SignoffRequest.objects.filter(state=RequestState.OPEN, due_on__lt=today).select_related("project")
-    for request in overdue:
-        for person in waiting_on(request):
-            try:
-                with transaction.atomic():
-                    SignoffReminder.objects.create(request=request, recipient=person, day=today)
-                    transaction.on_commit(
-                        lambda r=request, p=person: _send(
-                            f"Overdue sign-off: {r.title}",
-                            "signoffs/email/overdue.txt",
-                            [p],
-                            {"request": r, "today": today},
-                        )
-                    )
-            except IntegrityError:
-                continue  # already reminded today (another run or a retry got here first)
-            sent += 1
-    return sent
+    overdue = SignoffRequest.objects.filter(state=RequestState.OPEN, due_on__lt=today).select_related(
+        "project", "requested_by"
+    )
+    return sum(
+        _notify(
+            signoff,
+            waiting_on(signoff),
+            kind="signoff_overdue",
+            subject=f"Overdue sign-off: {signoff.title}",
+            template="signoffs/email/overdue.txt",
+            period_key=today.isoformat(),
+            today=today,
+        )
+        for signoff in overdue
+    )

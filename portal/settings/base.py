@@ -5,6 +5,8 @@ under var/ and Celery on kombu's filesystem transport, so a laptop needs neither
 PostgreSQL nor Redis. Production sets DATABASE_URL and REDIS_URL.
 """
 
+import datetime
+import hashlib
 from pathlib import Path
 
 import environ
@@ -21,6 +23,11 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # The fallback key only ever serves the embedded default; production.py refuses it.
 INSECURE_DEV_SECRET_KEY = "django-insecure-embedded-default-only-never-use-in-production"  # noqa: S105 - refused by production.py
 SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
+# Keys the audit trail's hash chain (HMAC). Set it once and never change it: entries written
+# under another key no longer verify. Defaults to a key derived from SECRET_KEY.
+AUDIT_CHAIN_KEY = env.str(
+    "AUDIT_CHAIN_KEY", default=hashlib.sha256(f"portal.audit-chain:{SECRET_KEY}".encode()).hexdigest()
+)
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -34,7 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -47,6 +55,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.audit",
     "apps.projects",
+    "apps.notifications",
     "apps.signoffs",
     "apps.gates",
     "apps.checklists",
@@ -57,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "apps.core.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +77,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.audit.middleware.AuditActorMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -93,10 +105,16 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default shares one file between the web process and the worker with beat:
+    # writers wait their turn (IMMEDIATE takes the write lock up front, so no lock upgrade fails).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in of a locked-out account or address before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -106,6 +124,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in lockout (django-axes): AXES_FAILURE_LIMIT failures lock the account, and separately the
+# client address, for AXES_COOLOFF_MINUTES; a successful sign-in resets the account's count.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+# API tokens (django-rest-knox): stored as digests, expire, listed and revoked by their owner.
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=30)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": 20,
+}
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "projects:project-list"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -149,15 +182,29 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated API call then answers 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "apps.core.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
+        "user": env.str("API_THROTTLE_USER", default="1200/minute"),
+        "auth": env.str("API_THROTTLE_AUTH", default="10/minute"),  # the token endpoint, per address
+    },
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -230,6 +277,19 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # Every minute: e-mail the notification outbox's due rows, so that mail queued while the
+    # mail server (or the broker) was down goes out once it is back.
+    "send-pending-notifications": {
+        "task": "apps.notifications.tasks.send_pending_notifications",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
+    # Every day at 07:30: one digest e-mail per person who chose the daily digest and has news.
+    "send-daily-digests": {
+        "task": "apps.notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=30),
+        "options": {"expires": 60 * 60 * 6},
+    },
     # Every 30 minutes: approved gates whose checklist items, deliverables or stage data changed
     # since their sign-off are invalidated and reopened, visibly.
     "invalidate-changed-gates": {
@@ -242,6 +302,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.signoffs.tasks.remind_overdue_signoffs",
         "schedule": crontab(hour=8, minute=0),
         "options": {"expires": 60 * 60 * 12},
+    },
+    # Every 10 minutes: record a signed checkpoint of the audit chain's length and head (when it grew).
+    "checkpoint-audit-chain": {
+        "task": "apps.audit.tasks.checkpoint_audit_chain",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 60 * 9},
     },
     # Every night at 02:30: re-verify the whole audit hash chain and alert on a break.
     "verify-audit-chain-nightly": {

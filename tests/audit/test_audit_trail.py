@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from apps.audit.models import AppendOnlyError, AuditEntry
 from apps.audit.services import audit_chain_verify
@@ -34,8 +34,8 @@ def test_ui_edit_is_audited_with_actor_and_before_after(client, project):
 
 
 def test_api_edit_with_a_token_is_audited_with_its_actor(api_client, project):
-    token = Token.objects.create(user=project.owner)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, key = AuthToken.objects.create(user=project.owner)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = api_client.patch(f"/api/v1/projects/{project.slug}/", {"status": "on_hold"}, format="json")
     assert response.status_code == 200
     entry = project_updates(project).get()

@@ -1,7 +1,6 @@
 import re
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from apps.projects.choices import Role
 from apps.projects.models import Membership
@@ -89,7 +88,6 @@ def test_members_endpoint_lists_roles_with_people(api_client, project, member_of
 
 def test_me_endpoint(api_client, db):
     user = UserFactory(job_title="Reviewer")
-    Token.objects.create(user=user)
     api_client.force_authenticate(user)
     assert api_client.get("/api/v1/me/").json()["job_title"] == "Reviewer"
 

@@ -6,9 +6,10 @@ import pytest
 import time_machine
 from django.core import mail
 
+from apps.notifications.models import Notification
 from apps.risks import services
 from apps.risks.choices import NotificationKind, ReviewFrequency
-from apps.risks.models import Risk, RiskNotification
+from apps.risks.models import Risk
 from apps.risks.tasks import escalate_aging_risks
 
 CREATED = datetime.date(2026, 3, 2)
@@ -56,11 +57,11 @@ def test_escalation_goes_to_the_owner_first_then_to_product_owner_and_compliance
             (team["compliance"].email, "Escalation — review overdue"),
         ]
     )
-    kinds = set(RiskNotification.objects.values_list("kind", "recipient"))
+    kinds = set(Notification.objects.filter(category="risks").values_list("kind", "recipient"))
     assert kinds == {
-        (NotificationKind.AGING_OWNER, team["engineer"].pk),
-        (NotificationKind.AGING_ESCALATION, team["owner"].pk),
-        (NotificationKind.AGING_ESCALATION, team["compliance"].pk),
+        (f"risk_{NotificationKind.AGING_OWNER}", team["engineer"].pk),
+        (f"risk_{NotificationKind.AGING_ESCALATION}", team["owner"].pk),
+        (f"risk_{NotificationKind.AGING_ESCALATION}", team["compliance"].pk),
     }
 
 
@@ -71,7 +72,7 @@ def test_the_escalation_task_run_twice_sends_each_reminder_once(weekly_risk, tea
     assert first == {"due": 3, "sent": 3}
     assert second == {"due": 3, "sent": 0}
     assert len(mail.outbox) == 3
-    assert RiskNotification.objects.filter(sent_at__isnull=False).count() == 3
+    assert Notification.objects.filter(target_id=weekly_risk.pk, sent_at__isnull=False).count() == 3
 
 
 def test_an_unowned_aging_risk_goes_straight_to_the_leads(make_risk, team):
@@ -106,14 +107,35 @@ def test_closed_risks_never_age(weekly_risk, team):
         assert escalate_aging_risks.delay().get() == {"due": 0, "sent": 0}
 
 
-def test_a_failed_mail_stays_queued_and_goes_out_on_the_next_run(weekly_risk, team, monkeypatch):
-    def broken(*args, **kwargs):
-        raise ConnectionError("SMTP down")
+class MailServerDown:
+    """An e-mail backend whose server refuses every connection."""
 
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+
+def test_a_mail_server_that_is_down_leaves_the_reminder_queued_until_it_is_back(weekly_risk, team, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.MailServerDown"
     with on(DUE + datetime.timedelta(days=1)):
-        monkeypatch.setattr(services, "send_mail", broken)
-        with pytest.raises(ConnectionError):
-            escalate_aging_risks.delay()
-        monkeypatch.undo()
+        assert escalate_aging_risks.delay().get() == {"due": 1, "sent": 0}
+    notice = Notification.objects.get(target_id=weekly_risk.pk)
+    assert (notice.state, notice.attempts) == ("pending", 1) and "ConnectionRefusedError" in notice.last_error
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    back = datetime.datetime.combine(DUE + datetime.timedelta(days=1), datetime.time(7, 5))
+    with time_machine.travel(back, tick=False):  # the next minutely run after the server is back
+        assert escalate_aging_risks.delay().get() == {"due": 1, "sent": 1}
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [team["engineer"].email]
+
+
+def test_a_risk_titled_with_a_line_break_is_notified_with_a_one_line_subject(make_risk, team):
+    with on(CREATED):
+        make_risk(title="Label leakage\r\nBcc: attacker@example.com")
+    with on(DUE + datetime.timedelta(days=1)):
         assert escalate_aging_risks.delay().get()["sent"] == 1
-    assert len(mail.outbox) == 1
+    (message,) = mail.outbox
+    assert "\n" not in message.subject and "\r" not in message.subject
+    assert message.subject.endswith("R-001 Label leakage Bcc: attacker@example.com")
+    assert message.bcc == [] and message.recipients() == [team["engineer"].email]

@@ -1,39 +1,18 @@
 """Concurrent writers on real PostgreSQL: the code counter and the reminder rows are taken under row locks."""
 
 import datetime
-import threading
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 
-from apps.risks.models import Risk, RiskNotification
+from apps.notifications.models import Notification
+from apps.risks.models import Risk
 from apps.risks.tasks import escalate_aging_risks
+from tests.concurrency import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(*calls):
-    """Run the calls at the same moment, each in a thread with its own connection; return their errors."""
-    barrier = threading.Barrier(len(calls))
-    errors = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        except Exception as error:  # noqa: BLE001 - reported to the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 @pytest.fixture(autouse=True)
@@ -53,6 +32,8 @@ def test_two_escalation_runs_at_the_same_moment_send_each_reminder_once(make_ris
             make_risk()
     with time_machine.travel(datetime.date(2026, 3, 20), tick=False):
         assert race(escalate_aging_risks.delay, escalate_aging_risks.delay) == []
-    assert RiskNotification.objects.count() == 30  # 10 risks x (owner + Product Owner + Compliance)
+    assert (
+        Notification.objects.filter(category="risks").count() == 30
+    )  # 10 risks x (owner + Product Owner + Compliance)
     assert len(mail.outbox) == 30
     assert len({(m.to[0], m.subject) for m in mail.outbox}) == 30

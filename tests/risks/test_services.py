@@ -10,9 +10,10 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from apps.audit.models import AuditEntry
+from apps.notifications.models import Notification
 from apps.risks import selectors, services
 from apps.risks.choices import NotificationKind, ReviewFrequency, RiskStatus
-from apps.risks.models import Risk, RiskNotification
+from apps.risks.models import Risk
 from apps.risks.tasks import expire_risk_acceptances
 from tests.factories import ProjectFactory, UserFactory
 
@@ -125,8 +126,12 @@ def test_expired_acceptance_returns_to_open_and_notifies_the_owner_once(make_ris
     assert risk.status == RiskStatus.OPEN and risk.accepted_until is None
     assert [message.to for message in mail.outbox] == [[team["engineer"].email]]
     assert "Acceptance expired: R-001" in mail.outbox[0].subject
-    notice = RiskNotification.objects.get()
-    assert (notice.kind, notice.period) == (NotificationKind.ACCEPTANCE_EXPIRED, TODAY + datetime.timedelta(days=30))
+    notice = Notification.objects.get(category="risks")
+    assert (notice.kind, notice.period_key, notice.target) == (
+        f"risk_{NotificationKind.ACCEPTANCE_EXPIRED}",
+        (TODAY + datetime.timedelta(days=30)).isoformat(),
+        risk,
+    )
     expiry = AuditEntry.objects.get_for_object(risk).order_by("-id").first()
     assert expiry.actor is None and expiry.changes["status"] == ["accepted", "open"]
 

@@ -12,3 +12,19 @@ class UserSummarySerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "username", "display_name", "email", "job_title"]
         read_only_fields = fields
+
+
+class IssuedTokenSerializer(serializers.Serializer):
+    """A new API token: shown once, stored only as a digest."""
+
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`. Shown once.")
+    token_key = serializers.CharField(help_text="The first characters, to recognise and revoke the token.")
+    expiry = serializers.DateTimeField(allow_null=True)
+
+
+class ApiTokenSerializer(serializers.Serializer):
+    """One of your API tokens, without its secret."""
+
+    token_key = serializers.CharField()
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField(allow_null=True)

@@ -7,8 +7,9 @@ person can read.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
@@ -32,9 +33,24 @@ def _first_message(fields) -> str:
     return fields if isinstance(fields, str) else ""
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+    default_detail = "The request body is larger than the portal accepts."
+
+
+def error_response(status_code: int, code: str, message: str) -> JsonResponse:
+    """The error shape outside DRF views (Django's 400/404/500 handlers under /api/)."""
+    return JsonResponse({"error": {"status": status_code, "code": code, "message": message}}, status=status_code)
+
+
 def portal_exception_handler(exc, context):
     """DRF exception handler that wraps every error in the portal's shape."""
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, SuspiciousOperation):  # too many fields or files, malformed multipart...
+        exc = exceptions.ParseError(str(exc) or "The request could not be read.")
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
