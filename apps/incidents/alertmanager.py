@@ -11,6 +11,7 @@ here; every problem is a ValidationError, answered in the API's error shape.
 
 import datetime
 import hashlib
+import io
 import json
 import re
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from apps.core.api.parsers import BoundedJSONParser
 from apps.projects.models import Project
 
 from .choices import Category, EntryKind, Severity, categories_for, severity_from
@@ -46,11 +48,8 @@ class Outcome:
 
 
 def parse_body(body: bytes) -> dict:
-    """The JSON document in `body`, or a ValidationError."""
-    try:
-        payload = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise ValidationError("The body is not a JSON document.") from None
+    """The JSON object in `body`, read by the API's bounded parser (depth, NUL characters, constants)."""
+    payload = BoundedJSONParser().parse(io.BytesIO(body), parser_context={"encoding": "utf-8"})
     if not isinstance(payload, dict):
         raise ValidationError("The body is not an Alertmanager webhook payload (a JSON object).")
     return payload

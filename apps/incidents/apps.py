@@ -8,6 +8,7 @@ class IncidentsConfig(AppConfig):
 
     def ready(self):
         from apps.audit.registry import audit_model
+        from apps.notifications.registry import register_category
         from apps.signoffs import targets
 
         from .models import (
@@ -32,3 +33,8 @@ class IncidentsConfig(AppConfig):
         audit_model(PostIncidentReview)
         audit_model(ActionItem)
         targets.register(IncidentReviewSignoff())
+        register_category(
+            "incidents",
+            "Incidents",
+            "Action items from post-incident reviews: due soon, overdue, and escalations to the Product Owner.",
+        )

@@ -16,13 +16,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.notifications.services import notify
 from apps.projects.choices import ProjectStatus, Role
 from apps.projects.models import Membership
 
 from .choices import NotificationKind
 from .models import ActionItem
+
+CATEGORY = "incidents"
 
 
 @dataclass(frozen=True)
@@ -82,3 +87,43 @@ def action_item_reminders_due(*, today: datetime.date | None = None) -> list[Rem
                 Reminder(item, lead, NotificationKind.ESCALATION, key) for lead in leads if lead.pk != item.owner_id
             ]
     return reminders
+
+
+SUBJECTS = {
+    NotificationKind.DUE_SOON: "Action item due {due}",
+    NotificationKind.OVERDUE: "Action item overdue since {due}",
+    NotificationKind.ESCALATION: "Escalation: action item overdue since {due}",
+}
+
+
+def _notify(reminder: Reminder) -> int:
+    item = reminder.item
+    incident = item.incident
+    body = render_to_string(
+        "incidents/email/action_item.txt",
+        {
+            "item": item,
+            "incident": incident,
+            "kind": reminder.kind,
+            "kinds": NotificationKind,
+            "days_overdue": max((timezone.localdate() - item.due_on).days, 0),
+        },
+    )
+    subject = SUBJECTS[reminder.kind].format(due=f"{item.due_on:%-d %b}")
+    return notify(
+        recipients=[reminder.recipient],
+        category=CATEGORY,
+        kind=reminder.kind,
+        subject=f"[{incident.project.name}] {subject}: {item.title} ({incident.code})",
+        body=body,
+        target=item,
+        project=incident.project,
+        period_key=reminder.period_key,
+        url=item.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def send_action_item_reminders(*, today: datetime.date | None = None) -> int:
+    """Queue today's reminders in the outbox; returns how many were new (0 on a second run the same day)."""
+    return sum(_notify(reminder) for reminder in action_item_reminders_due(today=today))

@@ -1,7 +1,7 @@
 """Guide 003's incident runbook template (YAML) -> an incident's fields, artifacts and planned steps.
 
-The document is bounded before parsing (size, no anchors or aliases, nesting depth)
-and read with `yaml.safe_load`. `<placeholders>` are left as the template's blanks.
+The document is read with the portal's bounded YAML loader (apps.core.yamlload: no
+aliases, nesting and node count limited), at most 64 KB. `<placeholders>` are left as the template's blanks.
 People in `roles` are project members given by username, e-mail or full name.
 Severity SEV1-SEV3 is mapped onto P1-P4 (choices.SEVERITY_ALIASES).
 """
@@ -17,6 +17,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Concat
 from django.utils.dateparse import parse_datetime
 
+from apps.core.yamlload import load_yaml
 from apps.projects.models import Project
 
 from .choices import INCIDENT_ROLE_FIELDS, ArtifactKind, Category, EntryKind, IncidentRole, severity_from
@@ -24,7 +25,6 @@ from .models import Incident, IncidentArtifact
 from .services import ensure_writable, incident_create, incident_lock, incident_update, timeline_record
 
 MAX_RUNBOOK_BYTES = 64 * 1024
-MAX_DEPTH = 6
 TEMPLATE_FILE = Path(__file__).parent / "data" / "runbook-template.yaml"
 ARTIFACT_KEYS = {
     "logs": ArtifactKind.LOGS,
@@ -42,31 +42,17 @@ def _text(value, limit: int) -> str:
     return "" if _blank(value) else str(value).strip()[:limit]
 
 
-def _depth(node, level: int = 0) -> int:
-    if isinstance(node, dict):
-        return max([_depth(value, level + 1) for value in node.values()], default=level + 1)
-    if isinstance(node, list):
-        return max([_depth(value, level + 1) for value in node], default=level + 1)
-    return level
-
-
 def runbook_load(text: str) -> dict:
     """The runbook document in `text`, or a ValidationError saying what is wrong with it."""
-    if len(text.encode("utf-8")) > MAX_RUNBOOK_BYTES:
-        raise ValidationError({"runbook": f"A runbook is at most {MAX_RUNBOOK_BYTES // 1024} KB."})
     try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
-            if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
-                raise ValidationError({"runbook": "YAML anchors and aliases are not accepted in a runbook."})
-        document = yaml.safe_load(text)
+        document = load_yaml(text, max_bytes=MAX_RUNBOOK_BYTES)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
-        raise ValidationError({"runbook": f"This is not valid YAML{where}."}) from None
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        raise ValidationError({"runbook": f"The runbook cannot be read{where}: {problem}."}) from None
     if not isinstance(document, dict):
         raise ValidationError({"runbook": "A runbook is a YAML mapping (title:, severity:, trigger:, ...)."})
-    if _depth(document) > MAX_DEPTH:
-        raise ValidationError({"runbook": "The runbook is nested too deeply."})
     return document
 
 

@@ -329,7 +329,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
         "options": {"expires": 60 * 60 * 6},
     },
+    # Every day at 07:30, weekends included: action items of incident reviews due soon or overdue
+    # remind their owners; long-overdue ones escalate to the Product Owner (each once per person and day).
+    "remind-incident-action-items-daily": {
+        "task": "apps.incidents.tasks.remind_incident_action_items",
+        "schedule": crontab(hour=7, minute=30),
+        "options": {"expires": 60 * 60 * 6},
+    },
 }
+
 # --- Incidents: review deadlines and action-item reminders (docs/incidents.md) ---
 # Post-incident reviews are due 5 business days after resolution: weekends and this calendar are skipped.
 INCIDENT_HOLIDAY_COUNTRY = env.str("INCIDENT_HOLIDAY_COUNTRY", default="DE")  # ISO code; empty: weekends only

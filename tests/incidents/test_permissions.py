@@ -9,7 +9,6 @@ from django.urls import reverse
 from apps.incidents import services
 from apps.incidents.models import Incident
 from apps.projects.choices import Role
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -90,11 +89,6 @@ def test_members_who_manage_incidents_work_them(api_client, project, incident, m
     response = api_client.post(url, {"to": "acknowledged"}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "acknowledged"
-
-
-def test_session_login_with_password_reaches_the_portfolio(client, team):
-    assert client.login(username=team["compliance"].username, password=PASSWORD)
-    assert client.get(reverse("incidents:portfolio")).status_code == 200
 
 
 def test_webhook_settings_never_show_an_existing_token(client, project, team):

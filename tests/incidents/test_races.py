@@ -1,37 +1,14 @@
 """Concurrent writers on real PostgreSQL: codes and the Alertmanager intake are serialised by the counter row."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from apps.incidents.alertmanager import alertmanager_receive
 from apps.incidents.models import Incident
+from tests.concurrency import race
 from tests.incidents.test_alertmanager import payload
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(*calls):
-    """Run the calls at the same moment, each in a thread with its own connection; return their errors."""
-    barrier = threading.Barrier(len(calls))
-    errors = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-        except Exception as error:  # noqa: BLE001 - reported to the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 @pytest.fixture(autouse=True)

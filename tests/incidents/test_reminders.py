@@ -3,11 +3,15 @@
 import datetime
 
 import pytest
+import time_machine
+from django.core import mail
 from django.test import override_settings
 
 from apps.incidents import services
 from apps.incidents.choices import NotificationKind, Status
 from apps.incidents.reminders import action_item_reminders_due
+from apps.incidents.tasks import remind_incident_action_items
+from apps.notifications.models import Notification
 from apps.projects.choices import Role
 from apps.signoffs import services as signoff_services
 
@@ -69,3 +73,32 @@ def test_items_of_closed_incidents_are_still_chased(resolved_incident, team):
     assert incident.status == Status.CLOSED
     _item(incident, team["scientist"], -1, team["owner"])
     assert [r.kind for r in action_item_reminders_due(today=TODAY)] == [NotificationKind.OVERDUE]
+
+
+def test_running_the_reminder_task_twice_sends_one_reminder_per_overdue_item_and_person(make_incident, team):
+    incident = make_incident()
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC), tick=False):
+        for title in ("Range check", "Runbook drill"):
+            services.action_item_create(
+                actor=team["mlops"],
+                incident=incident,
+                title=title,
+                owner=team["scientist"],
+                due_on=datetime.date(2026, 11, 25),
+            )
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 7, 30, tzinfo=datetime.UTC), tick=False):
+        first = remind_incident_action_items.delay().get()
+        second = remind_incident_action_items.delay().get()
+    # Two items, five days overdue: the owner and (escalation) the Product Owner hear about each, once.
+    assert first == {"queued": 4, "sent": 4} and second == {"queued": 0, "sent": 0}
+    rows = Notification.objects.filter(category="incidents")
+    assert sorted(rows.values_list("recipient__username", "kind")) == sorted(
+        [(team["scientist"].username, NotificationKind.OVERDUE)] * 2
+        + [(team["owner"].username, NotificationKind.ESCALATION)] * 2
+    )
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [team["scientist"].email] * 2 + [team["owner"].email] * 2
+    )
+    assert all("overdue since 25 Nov" in message.subject for message in mail.outbox)
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 7, 30, tzinfo=datetime.UTC), tick=False):
+        assert remind_incident_action_items.delay().get()["queued"] == 4  # the next day, again

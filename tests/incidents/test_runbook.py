@@ -69,10 +69,10 @@ def test_people_who_are_not_members_are_named_in_the_error(project, team, outsid
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("a: &x [1]\nb: *x\n", "anchors"),
+        ("a: &x [1]\nb: *x\n", "aliases"),
         ("- just\n- a list\n", "mapping"),
-        ("title: [unclosed", "not valid YAML"),
-        ("x: " + "y" * 70_000, "at most 64 KB"),
+        ("title: [unclosed", "line 1"),
+        ("x: " + "y" * 70_000, "65536 are read"),
         ("severity: SEV9\n", "Unknown severity"),
     ],
 )
