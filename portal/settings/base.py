@@ -329,11 +329,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
         "options": {"expires": 60 * 60 * 6},
     },
-    # Every day at 07:30, weekends included: action items of incident reviews due soon or overdue
-    # remind their owners; long-overdue ones escalate to the Product Owner (each once per person and day).
+    # Every day at 07:15, before the 07:30 digests, weekends included: incident action items due soon or
+    # overdue remind their owners; long-overdue ones escalate to the Product Owner (each once per person and day).
     "remind-incident-action-items-daily": {
         "task": "apps.incidents.tasks.remind_incident_action_items",
-        "schedule": crontab(hour=7, minute=30),
+        "schedule": crontab(hour=7, minute=15),
         "options": {"expires": 60 * 60 * 6},
     },
 }
