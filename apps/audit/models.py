@@ -10,11 +10,13 @@ field-level diff. This model is auditlog's entry with three additions:
   without the key (see `services.audit_chain_verify`);
 * `project_id`: the project the audited record belongs to (a plain column, no
   foreign key: deleting a project must not touch its history);
-* refusal to update or delete, in the ORM here and, on PostgreSQL, by triggers
-  that also refuse TRUNCATE (migrations 0002 and 0003).
+* refusal to update or delete: in the ORM through `apps.core.models.AppendOnlyModel`
+  (the portal's one append-only guard) and, on PostgreSQL, by triggers that hold even
+  against raw SQL and also refuse TRUNCATE (migrations 0002 and 0004).
 
 `AuditCheckpoint` rows record the chain's length and head from time to time, so
-an emptied or shortened trail no longer verifies as "intact".
+an emptied or shortened trail no longer verifies as "intact". Checkpoints and
+security events are append-only records too.
 """
 
 import hashlib
@@ -26,6 +28,8 @@ from contextlib import contextmanager
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
 from django.db import connection, models, transaction
+
+from apps.core.models import AppendOnlyModel, AppendOnlyQuerySet
 
 GENESIS_HASH = "0" * 64
 _sqlite_chain_lock = threading.Lock()
@@ -44,18 +48,8 @@ def _chain_lock():
             yield
 
 
-class AppendOnlyError(Exception):
-    """Raised on any attempt to change or remove an audit entry."""
-
-
-class AuditEntryQuerySet(models.QuerySet):
+class AuditEntryQuerySet(AppendOnlyQuerySet):
     """Audit entries can be read and filtered, never bulk-changed."""
-
-    def update(self, **kwargs):
-        raise AppendOnlyError("Audit entries are append-only.")
-
-    def delete(self):
-        raise AppendOnlyError("Audit entries are append-only.")
 
     def for_project(self, project_id: int):
         return self.filter(project_id=project_id)
@@ -65,7 +59,7 @@ class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):
     """auditlog's manager (log_create & co.) over the append-only queryset."""
 
 
-class AuditEntry(AbstractLogEntry):
+class AuditEntry(AppendOnlyModel, AbstractLogEntry):
     """One create, update or delete of a governance record, chained to the one before."""
 
     project_id = models.BigIntegerField(null=True, blank=True, db_index=True)
@@ -80,8 +74,6 @@ class AuditEntry(AbstractLogEntry):
         verbose_name_plural = "audit entries"
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("Audit entries are append-only.")
         self.project_id = (self.additional_data or {}).get("project_id", self.project_id)
         with transaction.atomic(), _chain_lock():
             super().save(*args, **kwargs)
@@ -93,9 +85,6 @@ class AuditEntry(AbstractLogEntry):
         self.prev_hash = previous or GENESIS_HASH
         self.entry_hash = self.compute_hash()
         return super()._save_table(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Audit entries are append-only.")
 
     def hash_payload(self) -> str:
         """The canonical text that the entry's hash covers."""
@@ -130,7 +119,7 @@ def chain_mac(payload: str) -> str:
     return hmac.new(settings.AUDIT_CHAIN_KEY.encode(), payload.encode(), hashlib.sha256).hexdigest()
 
 
-class AuditCheckpoint(models.Model):
+class AuditCheckpoint(AppendOnlyModel):
     """The chain's length and head at one moment, signed with the chain key.
 
     Checkpoints live outside the entry table (and are logged), so verification
@@ -152,19 +141,14 @@ class AuditCheckpoint(models.Model):
         return f"Checkpoint of {self.entry_count} entries up to #{self.head_id} at {self.created_at:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("Audit checkpoints are append-only.")
         self.signature = chain_mac(self.signed_payload())
         super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Audit checkpoints are append-only.")
 
     def signed_payload(self) -> str:
         return f"{self.entry_count}:{self.head_id}:{self.head_hash}"
 
 
-class SecurityEvent(models.Model):
+class SecurityEvent(AppendOnlyModel):
     """A sign-in, sign-out, lockout, API token issue or revocation, or an export.
 
     Each event lands in the chained audit trail (it is an audited record), so

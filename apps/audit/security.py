@@ -35,15 +35,16 @@ def security_event_record(*, kind: str, request=None, user=None, username: str =
     return event
 
 
-def export_record(*, request, what: str, project=None, **filters) -> SecurityEvent:
-    """Who exported what, with which filters (called by every export view)."""
-    query = {key: value for key, value in getattr(request, "GET", {}).items() if key not in ("page",)}
+def export_record(*, request, what: str, project=None) -> SecurityEvent:
+    """Who exported what, from where, with which filters (see middleware.ExportAuditMiddleware)."""
+    filters = {key: request.GET.getlist(key) for key in request.GET if key != "page"}
     return security_event_record(
         kind=SecurityEvent.Kind.EXPORT,
         request=request,
         project_id=getattr(project, "pk", None),
-        what=what,
-        filters={**query, **filters},
+        what=what[:300],
+        path=request.path,
+        filters={key: values[0] if len(values) == 1 else values for key, values in filters.items()},
     )
 
 

@@ -1,14 +1,11 @@
 """The audit log in the browser: portal-wide and per project, filterable, exportable as CSV."""
 
-import csv
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.views.generic import ListView
 
-from apps.core.spreadsheets import csv_safe
+from apps.core.exports import tabular_response
 from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin
 
@@ -32,13 +29,7 @@ CSV_COLUMNS = [
 ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _csv_rows(queryset, chunk_size=500):
-    yield CSV_COLUMNS
     last_id = None
     while True:
         chunk = queryset if last_id is None else queryset.filter(id__lt=last_id)
@@ -63,7 +54,7 @@ def _entry_rows(entries):
         ]
         changes = entry.change_rows or [("", "", "")]
         for field, before, after in changes:
-            yield [csv_safe(v) for v in base + [field, before, after, entry.entry_hash]]
+            yield base + [field, before, after, entry.entry_hash]
 
 
 class AuditLogView(LoginRequiredMixin, ListView):
@@ -98,14 +89,11 @@ class AuditLogView(LoginRequiredMixin, ListView):
         return context
 
     def export_csv(self):
-        writer = csv.writer(_Echo())
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         scope = self.project.slug if self.project else "portal"
-        response = StreamingHttpResponse(
-            (writer.writerow(row) for row in _csv_rows(self.get_queryset())), content_type="text/csv"
+        return tabular_response(
+            fmt="csv", filename=f"audit-{scope}-{stamp}", columns=CSV_COLUMNS, rows=_csv_rows(self.get_queryset())
         )
-        response["Content-Disposition"] = f'attachment; filename="audit-{scope}-{stamp}.csv"'
-        return response
 
 
 class ProjectAuditLogView(ProjectAccessMixin, AuditLogView):

@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 
+from apps.core.admin import ReadOnlyAdmin
+
 from . import services
 from .models import (
     ChecklistTemplate,
@@ -32,14 +34,6 @@ class TemplateUploadAdminForm(forms.ModelForm):
         return upload
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ChecklistTemplate)
 class ChecklistTemplateAdmin(ReadOnlyAdmin):
     """Adding a template here uploads an organisation template through the same service as the UI and API."""
@@ -47,6 +41,9 @@ class ChecklistTemplateAdmin(ReadOnlyAdmin):
     list_display = ("key", "origin", "current_version", "updated_at")
     list_filter = ("origin",)
     search_fields = ("key", "current_version__name")
+
+    def has_add_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_add_permission(self, request)
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -70,17 +67,11 @@ class TemplateVersionAdmin(ReadOnlyAdmin):
     list_filter = ("template__origin", "gate")
     exclude = ("document",)
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(ProjectChecklist)
 class ProjectChecklistAdmin(ReadOnlyAdmin):
     list_display = ("project", "version", "applied_by", "created_at")
     list_filter = ("template",)
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(ItemResponse)
@@ -88,25 +79,16 @@ class ItemResponseAdmin(ReadOnlyAdmin):
     list_display = ("checklist", "item", "status", "owner", "completed_by", "updated_at")
     list_filter = ("status",)
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(ItemReview)
 class ItemReviewAdmin(ReadOnlyAdmin):
     list_display = ("response", "reviewer", "status_reviewed", "created_at")
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(TemplateSection)
 class TemplateSectionAdmin(ReadOnlyAdmin):
     list_display = ("title", "version", "position")
     list_filter = ("version__template",)
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(TemplateItem)
@@ -115,22 +97,13 @@ class TemplateItemAdmin(ReadOnlyAdmin):
     list_filter = ("version__template", "stage", "requirement", "kind")
     search_fields = ("key", "title")
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(Evidence)
 class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ("response", "kind", "added_by", "created_at")
     list_filter = ("kind",)
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(ItemComment)
 class ItemCommentAdmin(ReadOnlyAdmin):
     list_display = ("response", "author", "created_at")
-
-    def has_add_permission(self, request):
-        return False

@@ -8,8 +8,12 @@ class ChecklistsConfig(AppConfig):
 
     def ready(self):
         from apps.audit.registry import audit_model
+        from apps.projects.defaults import register_project_default
+        from apps.projects.demo import register_demo_seed
 
         from . import models
+        from .demo import checklists_demo_seed
+        from .services import checklists_apply_defaults
 
         audit_model(models.ChecklistTemplate)
         audit_model(models.TemplateVersion, exclude=("document",))
@@ -20,3 +24,6 @@ class ChecklistsConfig(AppConfig):
         audit_model(models.Evidence)
         audit_model(models.ItemComment)
         audit_model(models.ItemReview)
+        # A new project starts with its use case's default checklists.
+        register_project_default("checklists", checklists_apply_defaults, order=10)
+        register_demo_seed("checklists", checklists_demo_seed, order=10)

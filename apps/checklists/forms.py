@@ -3,14 +3,9 @@
 from django import forms
 
 from apps.core.forms import StyledFormMixin
+from apps.projects.forms import MemberChoiceField
 
 from .choices import EvidenceKind, ResponseStatus
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.display_name
-
 
 # Forms whose choices depend on the project set them in a plain base class; StyledFormMixin styles the result.
 

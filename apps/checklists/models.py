@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from apps.core.models import TimeStampedModel
+from apps.core.models import AppendOnlyModel, TimeStampedModel
 from apps.core.uploads import upload_path
 from apps.projects.choices import Stage, UseCase
 from apps.projects.models import ProjectScopedModel
@@ -304,11 +304,7 @@ class ItemComment(ProjectScopedModel):
         return f"{self.author}: {self.body[:60]}"
 
 
-class ReviewAppendOnlyError(Exception):
-    """Raised on any attempt to change or remove a peer review."""
-
-
-class ItemReview(ProjectScopedModel):
+class ItemReview(AppendOnlyModel, ProjectScopedModel):
     """A peer review of a completed item: an append-only decision by a member other than the completer."""
 
     response = models.ForeignKey(ItemResponse, on_delete=models.CASCADE, related_name="reviews")
@@ -330,11 +326,3 @@ class ItemReview(ProjectScopedModel):
 
     def __str__(self) -> str:
         return f"Reviewed by {self.reviewer} ({self.get_status_reviewed_display()})"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ReviewAppendOnlyError("Reviews are decisions: they are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ReviewAppendOnlyError("Reviews are decisions: they are never deleted.")

@@ -7,14 +7,14 @@ rows are fetched in bulk and joined in Python.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from apps.projects.choices import Stage
-from apps.projects.models import Membership, Project
+from apps.projects.models import Project
 
 from .choices import COMPLETE_STATUSES, Requirement, ResponseStatus
+from .filters import ItemFilter
 from .models import (
     ChecklistTemplate,
     Evidence,
@@ -139,15 +139,6 @@ def item_get(*, checklist: ProjectChecklist, item_key: str) -> TemplateItem:
     )
 
 
-def project_members(*, project: Project) -> QuerySet:
-    """The people who may own items: project members, each once, by name."""
-    return (
-        get_user_model()
-        .objects.filter(pk__in=Membership.objects.filter(project=project).values("user_id"))
-        .order_by("first_name", "last_name", "username")
-    )
-
-
 def _responses(checklist: ProjectChecklist) -> QuerySet[ItemResponse]:
     return (
         ItemResponse.objects.filter(checklist=checklist, item__version_id=checklist.version_id)
@@ -198,30 +189,20 @@ class ItemRow:
         return self.item.requirement == Requirement.REQUIRED and not self.is_complete
 
 
-def _matches(row: ItemRow, filters, user) -> bool:
-    stage, status = filters.get("stage"), filters.get("status")
-    requirement, owner, text = filters.get("requirement"), filters.get("owner"), (filters.get("q") or "").lower()
-    if stage and row.item.stage != stage:
-        return False
-    if status and row.status != status:
-        return False
-    if requirement and row.item.requirement != requirement:
-        return False
-    if owner == "me" and (row.owner is None or row.owner.pk != user.pk):
-        return False
-    if owner == "none" and row.owner is not None:
-        return False
-    return not text or text in row.item.title.lower() or text in row.item.key
+def checklist_filter(*, checklist: ProjectChecklist, user=None, filters=None) -> ItemFilter:
+    """The item FilterSet of a checklist (its `.qs`: the matching items in order; its `.form`: the filter bar)."""
+    return ItemFilter(filters or None, checklist=checklist, user=user)
+
+
+def item_rows(*, checklist: ProjectChecklist, items) -> list[ItemRow]:
+    """Rows for `items` of the checklist, each with the project's response (two queries)."""
+    responses = {response.item_id: response for response in _responses(checklist)}
+    return [ItemRow(item, responses.get(item.pk)) for item in items]
 
 
 def checklist_rows(*, checklist: ProjectChecklist, user=None, filters=None) -> list[ItemRow]:
     """The checklist's items in order with their responses, filtered by stage, status, requirement, owner, text."""
-    items = TemplateItem.objects.filter(version_id=checklist.version_id).select_related("section").order_by("position")
-    responses = {response.item_id: response for response in _responses(checklist)}
-    rows = [ItemRow(item, responses.get(item.pk)) for item in items]
-    if filters:
-        rows = [row for row in rows if _matches(row, filters, user)]
-    return rows
+    return item_rows(checklist=checklist, items=checklist_filter(checklist=checklist, user=user, filters=filters).qs)
 
 
 def item_row(*, checklist: ProjectChecklist, item: TemplateItem) -> ItemRow:
@@ -382,3 +363,33 @@ def red_flags(*, project: Project, stages: list[str] | None = None) -> list[RedF
 def stages_up_to(stage: str) -> list[str]:
     """The lifecycle stages up to and including `stage` (a decision at a stage looks back at all of them)."""
     return Stage.values[: STAGE_ORDER[stage] + 1]
+
+
+def project_checklist_rows(*, project: Project) -> list[ItemRow]:
+    """Every applied checklist's rows, each with `.checklist` attached, in a fixed number of queries.
+
+    For readers that judge a whole project at once (the stage gates): the cost does
+    not grow with the number of checklists.
+    """
+    checklists = list(checklist_list(project=project))
+    by_version: dict[int, list[TemplateItem]] = {}
+    for item in (
+        TemplateItem.objects.filter(version_id__in={c.version_id for c in checklists})
+        .select_related("section")
+        .order_by("position")
+    ):
+        by_version.setdefault(item.version_id, []).append(item)
+    current = ItemResponse.objects.filter(checklist__project=project, item__version_id=F("checklist__version_id"))
+    responses = {
+        (response.checklist_id, response.item_id): response
+        for response in current.select_related("owner", "completed_by").prefetch_related(
+            Prefetch("reviews", ItemReview.objects.select_related("reviewer", "completed_by").order_by("-created_at"))
+        )
+    }
+    rows = []
+    for checklist in checklists:
+        for item in by_version.get(checklist.version_id, []):
+            row = ItemRow(item, responses.get((checklist.pk, item.pk)))
+            row.checklist = checklist
+            rows.append(row)
+    return rows

@@ -20,7 +20,9 @@ from django.utils import timezone
 
 from apps.core.sentinels import UNSET, Unset
 from apps.core.uploads import check_upload, stored_upload
-from apps.projects.models import Membership, Project
+from apps.projects.models import Project
+from apps.projects.selectors import project_members
+from apps.projects.services import ensure_project_writable
 
 from .choices import (
     COMPLETE_STATUSES,
@@ -196,6 +198,7 @@ def default_templates(*, project: Project) -> list[ChecklistTemplate]:
 @transaction.atomic
 def checklist_apply(*, actor, project: Project, template: ChecklistTemplate) -> ProjectChecklist:
     """Apply the current version of `template` to `project`."""
+    ensure_project_writable(project)
     version = template.current_version
     if version is None:
         raise ValidationError("This template has no version to apply yet.")
@@ -217,6 +220,7 @@ def checklist_apply(*, actor, project: Project, template: ChecklistTemplate) -> 
 @transaction.atomic
 def checklists_apply_defaults(*, actor, project: Project) -> list[ProjectChecklist]:
     """Apply every default template the project does not have yet (idempotent)."""
+    ensure_project_writable(project)
     applied = set(ProjectChecklist.objects.filter(project=project).values_list("template_id", flat=True))
     return [
         checklist_apply(actor=actor, project=project, template=template)
@@ -228,6 +232,7 @@ def checklists_apply_defaults(*, actor, project: Project) -> list[ProjectCheckli
 @transaction.atomic
 def checklist_remove(*, actor, checklist: ProjectChecklist) -> None:
     """Take a checklist off a project, only while nothing has been recorded on it."""
+    ensure_project_writable(checklist.project)
     if checklist.responses.exists():
         raise ValidationError(
             "Work has been recorded on this checklist, so it stays with the project: "
@@ -245,6 +250,7 @@ def checklist_upgrade(*, actor, checklist: ProjectChecklist) -> ProjectChecklist
     the new version no longer offers are dropped; a done select question left
     without an answer goes back to in progress.
     """
+    ensure_project_writable(checklist.project)
     checklist = (
         ProjectChecklist.objects.select_for_update(of=("self",))
         .select_related("template__current_version")
@@ -281,7 +287,7 @@ def checklist_upgrade(*, actor, checklist: ProjectChecklist) -> ProjectChecklist
 
 
 def _is_member(project: Project, user) -> bool:
-    return Membership.objects.filter(project=project, user=user).exists()
+    return project_members(project=project).filter(pk=user.pk).exists()
 
 
 def _item_of(checklist: ProjectChecklist, item: TemplateItem) -> TemplateItem:
@@ -329,6 +335,7 @@ def item_response_update(
     selected_options: list[str] | Unset = UNSET,
 ) -> ItemResponse:
     """Change an item's status, owner, justification or selected options (only the ones given)."""
+    ensure_project_writable(checklist.project)
     response = _response_for_update(checklist, item)
     previous_status = response.status
     errors: dict[str, str] = {}
@@ -377,6 +384,7 @@ def item_response_update(
 @transaction.atomic
 def item_review(*, actor, checklist: ProjectChecklist, item: TemplateItem, note: str = "") -> ItemReview:
     """Record that `actor`, a member other than the completer, reviewed the item's latest completion."""
+    ensure_project_writable(checklist.project)
     _item_of(checklist, item)
     response = (
         ItemResponse.objects.select_for_update(of=("self",))
@@ -422,6 +430,7 @@ def evidence_add(
     upload: UploadedFile | None = None,
 ) -> Evidence:
     """Attach a link, a note or a file (type and size checked) to an item."""
+    ensure_project_writable(checklist.project)
     response = _response_for_update(checklist, item)
     evidence = Evidence(project_id=checklist.project_id, response=response, kind=kind, added_by=actor)
     if kind == EvidenceKind.LINK:
@@ -451,6 +460,7 @@ def evidence_add(
 @transaction.atomic
 def evidence_remove(*, actor, evidence: Evidence) -> None:
     """Remove evidence; only the person who added it may (the audit trail keeps the record)."""
+    ensure_project_writable(evidence.project)
     if evidence.added_by_id != actor.pk:
         raise PermissionDenied("Only the person who added this evidence can remove it.")
     evidence.delete()
@@ -458,6 +468,7 @@ def evidence_remove(*, actor, evidence: Evidence) -> None:
 
 @transaction.atomic
 def item_comment_add(*, actor, checklist: ProjectChecklist, item: TemplateItem, body: str) -> ItemComment:
+    ensure_project_writable(checklist.project)
     response = _response_for_update(checklist, item)
     comment = ItemComment(project_id=checklist.project_id, response=response, author=actor, body=(body or "").strip())
     if not comment.body:
@@ -499,7 +510,7 @@ def demo_checklists_seed(*, project: Project, people: dict, reviewer_username: s
     """Apply the defaults to a demo project and fill in a few answers (idempotent)."""
     owner = project.created_by
     checklists_apply_defaults(actor=owner, project=project)
-    members = set(Membership.objects.filter(project=project).values_list("user__username", flat=True))
+    members = set(project_members(project=project).values_list("username", flat=True))
     for checklist in ProjectChecklist.objects.filter(project=project).select_related("template", "version"):
         items = {item.key: item for item in checklist.version.items.all()}
         for key, status, username, justification, options in DEMO_PROGRESS.get(checklist.template.key, []):

@@ -13,10 +13,10 @@ from django.views.generic import FormView, TemplateView
 from apps.core.forms import add_service_errors
 from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin
+from apps.projects.selectors import project_members
 
 from . import selectors, services
 from .choices import EvidenceKind, ItemKind, ResponseStatus
-from .filters import ItemFilterForm
 from .forms import (
     CommentForm,
     EvidenceForm,
@@ -193,7 +193,7 @@ class ChecklistMixin(ProjectAccessMixin):
 
     @cached_property
     def members(self):
-        return list(selectors.project_members(project=self.project))
+        return list(project_members(project=self.project))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -210,9 +210,10 @@ class ChecklistDetailView(ChecklistMixin, TemplateView):
     template_name = "checklists/checklist_detail.html"
 
     def get_context_data(self, **kwargs):
-        filter_form = ItemFilterForm(self.request.GET or None)
-        filters = filter_form.filters()
-        rows = selectors.checklist_rows(checklist=self.checklist, user=self.request.user, filters=filters)
+        item_filter = selectors.checklist_filter(
+            checklist=self.checklist, user=self.request.user, filters=self.request.GET
+        )
+        rows = selectors.item_rows(checklist=self.checklist, items=item_filter.qs)
         sections = []
         for row in rows:
             if not sections or sections[-1][0].pk != row.item.section_id:
@@ -229,8 +230,8 @@ class ChecklistDetailView(ChecklistMixin, TemplateView):
         return super().get_context_data(
             sections=sections,
             row_count=len(rows),
-            filter_form=filter_form,
-            filtered=bool(filters),
+            filter_form=item_filter.form,
+            filtered=item_filter.active,
             progress=progress,
             members=self.members,
             statuses=ResponseStatus.choices,
@@ -272,7 +273,7 @@ class ItemInlineView(ItemRowResponseMixin, TemplateView):
     permission_required = {"POST": roles.WORK_CHECKLISTS}
 
     def post(self, request, *args, **kwargs):
-        form = ItemInlineForm(request.POST, members=selectors.project_members(project=self.project))
+        form = ItemInlineForm(request.POST, members=project_members(project=self.project))
         if not form.is_valid():
             return self.row_response(errors=[e for errs in form.errors.values() for e in errs])
         changes = {}
@@ -320,9 +321,7 @@ class ItemDetailView(ChecklistMixin, TemplateView):
                 "justification": r.justification,
                 "selected_options": r.selected_options,
             }
-        return ItemResponseForm(
-            data, item=self.item, members=selectors.project_members(project=self.project), initial=initial
-        )
+        return ItemResponseForm(data, item=self.item, members=project_members(project=self.project), initial=initial)
 
     def get_context_data(self, **kwargs):
         detail = selectors.item_detail(checklist=self.checklist, item=self.item)

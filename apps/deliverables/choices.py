@@ -2,14 +2,12 @@
 
 from django.db import models
 
+from apps.core.cadence import Cadence
 
-class Cadence(models.TextChoices):
-    WEEKLY = "weekly", "Weekly"
-    BIWEEKLY = "biweekly", "Every two weeks"
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Quarterly"
-    SEMIANNUAL = "semiannual", "Every six months"
-    ANNUAL = "annual", "Yearly"
+
+class EventCadence(models.TextChoices):
+    """Cadences set by events rather than the calendar: they give no due date."""
+
     PER_RELEASE = "per_release", "Each release"
     EACH_DEPLOYMENT = "each_deployment", "Each deployment"
     ON_INTERFACE_CHANGE = "on_interface_change", "On interface change"
@@ -20,15 +18,10 @@ class Cadence(models.TextChoices):
     PER_ITERATION = "per_iteration", "Each iteration"
 
 
-# Calendar cadences give due dates: (days, months) after the last update.
-CALENDAR_INTERVALS: dict[str, tuple[int, int]] = {
-    Cadence.WEEKLY: (7, 0),
-    Cadence.BIWEEKLY: (14, 0),
-    Cadence.MONTHLY: (0, 1),
-    Cadence.QUARTERLY: (0, 3),
-    Cadence.SEMIANNUAL: (0, 6),
-    Cadence.ANNUAL: (0, 12),
-}
+# A deliverable's cadence: the portal's calendar cadences (apps.core.cadence, they give due dates)
+# or an event.
+CADENCE_CHOICES = [*Cadence.choices, *EventCadence.choices]
+CADENCE_VALUES = [value for value, _ in CADENCE_CHOICES]
 
 
 class DeliverableStatus(models.TextChoices):

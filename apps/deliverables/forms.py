@@ -3,13 +3,9 @@
 from django import forms
 
 from apps.core.forms import StyledFormMixin
+from apps.projects.forms import MemberChoiceField
 
 from .choices import DeliverableStatus
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.display_name
 
 
 class DeliverableInlineForm(forms.Form):

@@ -6,12 +6,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.core.cadence import Cadence
 from apps.core.models import TimeStampedModel
 from apps.core.uploads import upload_path
 from apps.projects.choices import Role, Stage
 from apps.projects.models import ProjectScopedModel
 
-from .choices import CALENDAR_INTERVALS, Cadence, DeliverableStatus
+from .choices import CADENCE_CHOICES, CADENCE_VALUES, DeliverableStatus
 
 
 class Deliverable(TimeStampedModel):
@@ -21,7 +22,7 @@ class Deliverable(TimeStampedModel):
     name = models.CharField(max_length=200)
     primary_stage = models.CharField(max_length=30, choices=Stage.choices)
     owner_role = models.CharField(max_length=30, choices=Role.choices, help_text="Initial owner role.")
-    cadence = models.CharField(max_length=30, choices=Cadence.choices)
+    cadence = models.CharField(max_length=30, choices=CADENCE_CHOICES)
     cadence_label = models.CharField(max_length=200, help_text="The source's wording of the cadence.")
     purpose = models.TextField()
     position = models.PositiveIntegerField()
@@ -31,7 +32,7 @@ class Deliverable(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(primary_stage__in=Stage.values), name="deliverable_stage_valid"),
             models.CheckConstraint(condition=Q(owner_role__in=Role.values), name="deliverable_role_valid"),
-            models.CheckConstraint(condition=Q(cadence__in=Cadence.values), name="deliverable_cadence_valid"),
+            models.CheckConstraint(condition=Q(cadence__in=CADENCE_VALUES), name="deliverable_cadence_valid"),
         ]
 
     def __str__(self) -> str:
@@ -40,7 +41,7 @@ class Deliverable(TimeStampedModel):
     @property
     def is_calendar(self) -> bool:
         """Calendar cadences give due dates; event-driven ones (each deployment, one-off, ...) do not."""
-        return self.cadence in CALENDAR_INTERVALS
+        return self.cadence in Cadence.values
 
 
 def deliverable_upload_to(instance: "ProjectDeliverable", filename: str) -> str:

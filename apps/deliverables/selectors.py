@@ -23,4 +23,4 @@ def registry_list(*, user, filters=None) -> QuerySet[ProjectDeliverable]:
     queryset = ProjectDeliverable.objects.filter(project__in=visible_projects(user)).select_related(
         "deliverable", "owner", "project"
     )
-    return RegistryFilter(filters or None, queryset=queryset, user=user).qs
+    return RegistryFilter(filters or {}, queryset=queryset, user=user).qs

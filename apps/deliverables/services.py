@@ -9,7 +9,6 @@ Rules, enforced here for the browser, the API and the admin alike:
   when the project started tracking the deliverable), event-driven cadences have no date.
 """
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,15 +19,18 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.cadence import Cadence, cadence_delta
 from apps.core.permissions import object_perms
 from apps.core.sentinels import UNSET, Unset
 from apps.core.uploads import check_upload, stored_upload
 from apps.core.yamlload import load_yaml
 from apps.projects import roles
 from apps.projects.choices import Role, Stage
-from apps.projects.models import Membership, Project
+from apps.projects.models import Project
+from apps.projects.selectors import project_members, project_role_holders
+from apps.projects.services import ensure_project_writable
 
-from .choices import CALENDAR_INTERVALS, Cadence, DeliverableStatus
+from .choices import CADENCE_VALUES, DeliverableStatus
 from .models import Deliverable, ProjectDeliverable
 
 REGISTRY_FILE = Path(__file__).resolve().parent / "data" / "registry.yaml"
@@ -48,7 +50,7 @@ def parse_registry(text: str | bytes, *, file_name: str) -> list[dict]:
     entries = data.get("deliverables") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise ValidationError(f"{file_name}: expected a mapping with a non-empty 'deliverables' list")
-    vocabularies = {"primary_stage": Stage.values, "owner_role": Role.values, "cadence": Cadence.values}
+    vocabularies = {"primary_stage": Stage.values, "owner_role": Role.values, "cadence": CADENCE_VALUES}
     seen: set[str] = set()
     for index, entry in enumerate(entries):
         where = f"deliverables[{index}]"
@@ -112,19 +114,11 @@ def registry_load(*, path: Path = REGISTRY_FILE) -> RegistryReport:
 # --- Due dates -------------------------------------------------------------------------
 
 
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def next_due_date(cadence: str, base: date) -> date | None:
-    """The next due date of a calendar cadence counted from `base`; None for event-driven cadences."""
-    interval = CALENDAR_INTERVALS.get(cadence)
-    if interval is None:
+    """One calendar step (apps.core.cadence) after `base`; None for event-driven cadences."""
+    if cadence not in Cadence.values:
         return None
-    days, months = interval
-    return _add_months(base, months) + timedelta(days=days)
+    return base + cadence_delta(cadence)
 
 
 def _refresh_due(project_deliverable: ProjectDeliverable) -> None:
@@ -140,17 +134,14 @@ def _refresh_due(project_deliverable: ProjectDeliverable) -> None:
 
 def _default_owners(project: Project) -> dict[str, object]:
     """The first member (by name) holding each role: a deliverable's initial owner."""
-    owners: dict[str, object] = {}
-    memberships = Membership.objects.filter(project=project).select_related("user")
-    for membership in sorted(memberships, key=lambda m: m.user.display_name.lower()):
-        owners.setdefault(membership.role, membership.user)
-    return owners
+    return {role: people[0] for role, people in project_role_holders(project=project).items()}
 
 
 @transaction.atomic
 def project_deliverables_setup(*, actor, project: Project) -> list[ProjectDeliverable]:
     """Give the project every registry deliverable it lacks, and an owner to each unowned one whose
     initial owner role a member holds. Idempotent; returns the deliverables it created."""
+    ensure_project_writable(project)
     owners = _default_owners(project)
     have = {pd.deliverable_id: pd for pd in ProjectDeliverable.objects.filter(project=project).select_for_update()}
     created = []
@@ -196,6 +187,7 @@ def project_deliverable_update(
     last_updated_on: date | None | Unset = UNSET,
 ) -> ProjectDeliverable:
     """Change owner, status, link or last-updated date (only the ones given) and recompute the due date."""
+    ensure_project_writable(project_deliverable.project)
     pd = (
         ProjectDeliverable.objects.select_for_update()
         .select_related("project", "deliverable")
@@ -207,7 +199,7 @@ def project_deliverable_update(
     if owner is not UNSET and owner != pd.owner:
         if not manages:
             errors["owner"] = "Only a Product Owner or Product Manager of the project reassigns deliverables."
-        elif owner is not None and not Membership.objects.filter(project=pd.project, user=owner).exists():
+        elif owner is not None and not project_members(project=pd.project).filter(pk=owner.pk).exists():
             errors["owner"] = f"{owner} is not a member of this project; only members own its deliverables."
         else:
             pd.owner = owner
@@ -244,6 +236,7 @@ def project_deliverable_update(
 @transaction.atomic
 def project_deliverable_attach_file(*, actor, project_deliverable: ProjectDeliverable, upload: UploadedFile):
     """Store the deliverable's document (type and size checked); it counts as updated today."""
+    ensure_project_writable(project_deliverable.project)
     pd = (
         ProjectDeliverable.objects.select_for_update()
         .select_related("project", "deliverable")

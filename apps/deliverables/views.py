@@ -1,21 +1,19 @@
 """Browser views: a project's deliverables and the cross-project registry (with CSV export)."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from apps.checklists.selectors import project_members
-from apps.core.spreadsheets import csv_safe
+from apps.core.exports import tabular_response
 from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin
+from apps.projects.selectors import project_members
 
 from . import selectors, services
 from .choices import DeliverableStatus
@@ -179,32 +177,23 @@ CSV_COLUMNS = [
 ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _csv_rows(deliverables):
-    yield CSV_COLUMNS
     for pd in deliverables.iterator(chunk_size=500):
         d = pd.deliverable
-        yield [
-            csv_safe(value)
-            for value in (
-                pd.project.name,
-                d.name,
-                d.get_primary_stage_display(),
-                d.get_owner_role_display(),
-                pd.owner.display_name if pd.owner else "",
-                pd.get_status_display(),
-                d.cadence_label,
-                pd.due_display,
-                "yes" if pd.is_stale else "no",
-                pd.last_updated_on.isoformat() if pd.last_updated_on else "",
-                pd.link,
-                d.purpose,
-            )
-        ]
+        yield (
+            pd.project.name,
+            d.name,
+            d.get_primary_stage_display(),
+            d.get_owner_role_display(),
+            pd.owner.display_name if pd.owner else "",
+            pd.get_status_display(),
+            d.cadence_label,
+            pd.due_display,
+            "yes" if pd.is_stale else "no",
+            pd.last_updated_on,
+            pd.link,
+            d.purpose,
+        )
 
 
 class RegistryView(LoginRequiredMixin, ListView):
@@ -234,10 +223,10 @@ class RegistryView(LoginRequiredMixin, ListView):
         )
 
     def export_csv(self):
-        writer = csv.writer(_Echo())
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
-        response = StreamingHttpResponse(
-            (writer.writerow(row) for row in _csv_rows(self.get_queryset())), content_type="text/csv"
+        return tabular_response(
+            fmt="csv",
+            filename=f"deliverables-registry-{stamp}",
+            columns=CSV_COLUMNS,
+            rows=_csv_rows(self.get_queryset()),
         )
-        response["Content-Disposition"] = f'attachment; filename="deliverables-registry-{stamp}.csv"'
-        return response

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from apps.signoffs.admin import ReadOnlyAdmin
+from apps.core.admin import ReadOnlyAdmin
 
 from .models import Gate, GateEvent
 

@@ -8,15 +8,15 @@ class GatesConfig(AppConfig):
 
     def ready(self):
         from apps.audit.registry import audit_model
-        from apps.projects.choices import Stage
-        from apps.risks.gate_criteria import no_unaccepted_high_residual_risk
+        from apps.projects.governance import register_governance_records
         from apps.signoffs import targets
 
-        from .criteria import register_criterion
         from .models import Gate, GateEvent
         from .services import GateAdapter
 
         audit_model(Gate)
         audit_model(GateEvent)
         targets.register(GateAdapter())
-        register_criterion(Stage.DEPLOYMENT, no_unaccepted_high_residual_risk)
+        register_governance_records(
+            "gate-events", "gate events", lambda project: GateEvent.objects.filter(project=project).count()
+        )

@@ -3,31 +3,40 @@
 Every stage: its Required checklist items resolved (done, or not applicable with
 a justification) and peer-reviewed, and its deliverables approved. Stage rules
 from the lifecycle guide and the Production ML checklist come on top, and other
-apps plug their own checks in with `register_criterion` (the model card and the
-risk register at Deployment).
+apps plug their own checks in with `register_criterion` from their `ready()`
+(the risk register at Deployment). A slot is a criterion the gate always shows:
+"not checked" until the app that owns it fills it (the model card at Deployment).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
 
 from apps.checklists.choices import Requirement
-from apps.checklists.selectors import checklist_list, checklist_rows
+from apps.checklists.selectors import project_checklist_rows
 from apps.deliverables.choices import DeliverableStatus
 from apps.deliverables.selectors import project_deliverable_list
 from apps.projects.choices import Role, Stage
-from apps.projects.models import Membership
+from apps.projects.selectors import project_role_holders
+from apps.signoffs.approvers import approvers_for
 
-from .choices import STAGE_APPROVERS, GoNoGo
+from .choices import GoNoGo
 
 
 @dataclass
 class Criterion:
-    """One exit criterion: met (True/False), or None when the app that checks it is not installed."""
+    """One exit criterion: met (True/False), or None when nothing checks it (an unfilled slot).
+
+    `url` is where the criterion is fixed: the checklist, the deliverables, the profile form...
+    """
 
     key: str
     label: str
     met: bool | None
     detail: str = ""
+    url: str = ""
 
     @property
     def blocking(self) -> bool:
@@ -63,12 +72,95 @@ class GateEvidence:
 
 
 Provider = Callable[[object], list[Criterion]]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A criterion a gate always shows; the app that owns it fills it with `register_criterion(..., slot=key)`."""
+
+    stage: str
+    key: str
+    label: str
+    unfilled: str  # the detail shown while no app fills the slot
+
+
+SLOTS: dict[tuple[str, str], Slot] = {
+    (slot.stage, slot.key): slot
+    for slot in (
+        Slot(
+            Stage.DEPLOYMENT, "model-card", "Model card current and signed", "Not checked: no model card app installed."
+        ),
+    )
+}
 _providers: dict[str, list[Provider]] = {}
+_slot_providers: dict[tuple[str, str], Provider] = {}
 
 
-def register_criterion(stage: str, provider: Provider) -> None:
-    """Let another app add criteria to a stage's gate: provider(gate) -> [Criterion]."""
-    _providers.setdefault(stage, []).append(provider)
+def register_criterion(stage: str, provider: Provider, *, slot: str | None = None) -> None:
+    """Let another app add criteria to a stage's gate: provider(gate) -> [Criterion].
+
+    With `slot`, the provider fills that declared slot of the stage instead of adding criteria.
+    """
+    if slot is not None:
+        if (stage, slot) not in SLOTS:
+            raise LookupError(f"The {stage} gate has no criterion slot {slot!r}.")
+        _slot_providers[(stage, slot)] = provider
+        return
+    providers = _providers.setdefault(stage, [])
+    if provider not in providers:  # ready() may run twice
+        providers.append(provider)
+
+
+def unregister_criterion(stage: str, provider: Provider, *, slot: str | None = None) -> None:
+    if slot is not None:
+        if _slot_providers.get((stage, slot)) is provider:
+            del _slot_providers[(stage, slot)]
+    elif provider in _providers.get(stage, []):
+        _providers[stage].remove(provider)
+
+
+def _slot_criteria(gate) -> list[Criterion]:
+    criteria = []
+    for (stage, key), slot in SLOTS.items():
+        if stage != gate.stage:
+            continue
+        provider = _slot_providers.get((stage, key))
+        criteria += provider(gate) if provider else [Criterion(slot.key, slot.label, None, slot.unfilled)]
+    return criteria
+
+
+@dataclass
+class ProjectRecords:
+    """The records every gate of a project is judged on, fetched once for all eight gates."""
+
+    rows: list  # every checklist row of the project, with .checklist attached
+    deliverables: list
+    staffed: set[str]  # roles held by at least one member
+
+
+def project_records(project) -> ProjectRecords:
+    """A fixed number of queries, however many checklists and deliverables the project has."""
+    return ProjectRecords(
+        rows=project_checklist_rows(project=project),
+        deliverables=list(project_deliverable_list(project=project)),
+        staffed=set(project_role_holders(project=project)),
+    )
+
+
+def _checklist_url(gate, rows) -> str:
+    """The first checklist with a pending row, filtered to the stage's Required items; else the overview."""
+    if rows:
+        checklist = rows[0].checklist
+        query = urlencode({"stage": gate.stage, "requirement": Requirement.REQUIRED})
+        url = reverse(
+            "checklists:checklist-detail", kwargs={"project_slug": gate.project.slug, "checklist_id": checklist.pk}
+        )
+        return f"{url}?{query}"
+    return reverse("checklists:checklist-overview", kwargs={"project_slug": gate.project.slug})
+
+
+def _gate_form_url(gate, anchor: str) -> str:
+    return f"{gate.get_absolute_url()}#{anchor}"
 
 
 def _profile(gate) -> dict:
@@ -107,11 +199,15 @@ def _stage_rules(gate, items) -> list[Criterion]:
                 "Problem statement, metrics, threshold and baseline filled in",
                 not missing,
                 f"Missing: {', '.join(missing)}." if missing else "",
+                reverse("projects:project-update", kwargs={"project_slug": project.slug}),
             )
         )
         rules.append(
             Criterion(
-                "go-no-go-criteria", "Go / No-Go criteria for feasibility written", bool(gate.go_no_go_criteria.strip())
+                "go-no-go-criteria",
+                "Go / No-Go criteria for feasibility written",
+                bool(gate.go_no_go_criteria.strip()),
+                url=_gate_form_url(gate, "go-no-go-criteria"),
             )
         )
     elif gate.stage == Stage.FEASIBILITY:
@@ -121,53 +217,51 @@ def _stage_rules(gate, items) -> list[Criterion]:
                 "An explicit Go decision with its rationale",
                 gate.decision == GoNoGo.GO,
                 "No-Go puts the project on hold." if gate.decision == GoNoGo.NO_GO else "",
+                _gate_form_url(gate, "go-no-go-decision"),
             )
         )
     elif gate.stage == Stage.DEPLOYMENT:
         rules.append(
-            _keyword_items_criterion("security", "Security and compliance checklist items done and reviewed", items)
-        )
-        rules.append(_keyword_items_criterion("fairness", "Fairness review complete", items))
-        if not _providers.get("model_card"):
-            rules.append(
-                Criterion(
-                    "model-card",
-                    "Model card current and signed",
-                    None,
-                    "Checked here once the model card app is installed.",
-                )
+            _keyword_items_criterion(
+                gate, "security", "Security and compliance checklist items done and reviewed", items
             )
+        )
+        rules.append(_keyword_items_criterion(gate, "fairness", "Fairness review complete", items))
     return rules
 
 
-def _keyword_items_criterion(word: str, label: str, items) -> Criterion:
+def _keyword_items_criterion(gate, word: str, label: str, items) -> Criterion:
     rows = [row for row in items if word in row.item.key]
-    pending = [row.item.title for row in rows if not (row.is_complete and row.review)]
+    pending = [row for row in rows if not (row.is_complete and row.review)]
     if not rows:
-        return Criterion(f"{word}-items", label, False, f"No checklist item about {word} is applied to this project.")
+        return Criterion(
+            f"{word}-items",
+            label,
+            False,
+            f"No checklist item about {word} is applied to this project.",
+            reverse("checklists:checklist-overview", kwargs={"project_slug": gate.project.slug}),
+        )
     return Criterion(
         f"{word}-items",
         label,
         not pending,
         f"{len(pending)} of {len(rows)} not done and reviewed." if pending else f"{len(rows)} items.",
+        _checklist_url(gate, pending or rows),
     )
 
 
-def gate_evidence(gate) -> GateEvidence:
-    """Compute the gate's criteria (a few queries per applied checklist, whatever their size)."""
+def gate_evidence(gate, *, records: ProjectRecords | None = None) -> GateEvidence:
+    """Compute the gate's criteria; pass `records` (project_records) to judge several gates from one fetch."""
     project = gate.project
-    all_rows = []
-    for checklist in checklist_list(project=project):
-        for row in checklist_rows(checklist=checklist):
-            row.checklist = checklist
-            all_rows.append(row)
+    records = records or project_records(project)
+    all_rows = records.rows
     stage_items = [r for r in all_rows if r.item.stage == gate.stage and r.item.requirement == Requirement.REQUIRED]
     unresolved = [r for r in stage_items if not r.is_complete]
     unreviewed = [r for r in stage_items if r.is_complete and not r.review]
-    deliverables = [d for d in project_deliverable_list(project=project) if d.deliverable.primary_stage == gate.stage]
+    deliverables = [d for d in records.deliverables if d.deliverable.primary_stage == gate.stage]
     unapproved = [d for d in deliverables if d.status != DeliverableStatus.APPROVED]
-    staffed = set(Membership.objects.filter(project=project).values_list("role", flat=True))
-    unstaffed = [Role(role).label for role in STAGE_APPROVERS[gate.stage] if role not in staffed]
+    spec = approvers_for(gate)
+    unstaffed = [Role(role).label for role in spec.roles if role not in records.staffed]
 
     criteria = [
         Criterion(
@@ -177,12 +271,14 @@ def gate_evidence(gate) -> GateEvidence:
             f"{len(unresolved)} of {len(stage_items)} still open."
             if unresolved
             else f"{len(stage_items)} items done or not applicable.",
+            _checklist_url(gate, unresolved or stage_items),
         ),
         Criterion(
             "required-items-reviewed",
             "Resolved Required items peer-reviewed",
             not unreviewed,
             f"{len(unreviewed)} awaiting a review." if unreviewed else "",
+            _checklist_url(gate, unreviewed or stage_items),
         ),
         Criterion(
             "deliverables-approved",
@@ -191,13 +287,16 @@ def gate_evidence(gate) -> GateEvidence:
             f"Not approved yet: {', '.join(d.deliverable.name for d in unapproved)}."
             if unapproved
             else f"{len(deliverables)} approved.",
+            reverse("deliverables:project-deliverable-list", kwargs={"project_slug": project.slug}),
         ),
         *_stage_rules(gate, all_rows),
+        *_slot_criteria(gate),
         Criterion(
             "approvers-staffed",
             "Every sign-off role is held by a project member",
             not unstaffed,
             f"Nobody holds: {', '.join(unstaffed)}." if unstaffed else "",
+            reverse("projects:member-list", kwargs={"project_slug": project.slug}),
         ),
     ]
     for provider in _providers.get(gate.stage, []):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from apps.core.models import AppendOnlyModel
 from apps.projects.choices import Stage
 from apps.projects.models import STAGE_ORDER, ProjectScopedModel
 
@@ -43,15 +44,7 @@ class Gate(ProjectScopedModel):
         return STAGE_ORDER.index(self.stage)
 
 
-class GateEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Gate history is append-only.")
-
-    def delete(self):
-        raise PermissionError("Gate history is append-only.")
-
-
-class GateEvent(ProjectScopedModel):
+class GateEvent(AppendOnlyModel, ProjectScopedModel):
     """One step in a gate's history: submission, decision, reopening, Go/No-Go. Never changed."""
 
     gate = models.ForeignKey(Gate, on_delete=models.CASCADE, related_name="events")
@@ -64,15 +57,8 @@ class GateEvent(ProjectScopedModel):
         "signoffs.SignoffRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = GateEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.gate}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Gate history is append-only.")
-        super().save(*args, **kwargs)

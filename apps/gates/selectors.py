@@ -4,10 +4,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from apps.projects.choices import Role, Stage
-from apps.projects.models import Membership, Project
+from apps.projects.models import Project
+from apps.projects.selectors import project_role_holders
+from apps.signoffs.approvers import approvers_for
 from apps.signoffs.models import SignoffRequest
 
-from .choices import STAGE_APPROVERS, GateState
+from . import states
+from .choices import GateState
 from .models import Gate, GateEvent
 
 
@@ -17,7 +20,7 @@ class TimelineStep:
     stage: str
     label: str
     gate: Gate
-    approvers: list[tuple[str, list[str]]]  # (role label, names of the members holding it)
+    approvers: list[tuple[str, list[str]]]  # (role label or person, names of the members who can sign)
     signoff: SignoffRequest | None
 
     current: bool = False
@@ -26,6 +29,14 @@ class TimelineStep:
     @property
     def state(self) -> str:
         return self.gate.state
+
+    @property
+    def approved(self) -> bool:
+        return states.is_approved(self.gate)
+
+    @property
+    def awaiting_signoff(self) -> bool:
+        return states.is_awaiting_signoff(self.gate)
 
     @property
     def state_label(self) -> str:
@@ -42,22 +53,26 @@ def gate_for(*, project: Project, stage: str) -> Gate:
 def gate_timeline(*, project: Project) -> list[TimelineStep]:
     """The eight gates in order with their state, approvers and latest sign-off (four queries)."""
     gates = {gate.stage: gate for gate in Gate.objects.filter(project=project)}
-    holders: dict[str, list[str]] = defaultdict(list)
-    for membership in Membership.objects.filter(project=project).select_related("user"):
-        holders[membership.role].append(membership.user.display_name)
+    for gate in gates.values():
+        gate.project = project  # spares one query per gate for whoever reads gate.project next
+    holders = project_role_holders(project=project)
     latest: dict[int, SignoffRequest] = {}
-    for request in SignoffRequest.objects.filter(target_type__model="gate", project=project).order_by("id"):
-        latest[request.target_id] = request
+    for signoff in SignoffRequest.objects.filter(target_type__model="gate", project=project).order_by("id"):
+        latest[signoff.target_id] = signoff
     steps = []
     for index, (stage, label) in enumerate(Stage.choices):
         gate = gates.get(stage) or _unsaved_gate(project, stage)
+        spec = approvers_for(gate)
         steps.append(
             TimelineStep(
                 number=index + 1,
                 stage=stage,
                 label=label,
                 gate=gate,
-                approvers=[(Role(role).label, holders.get(role, [])) for role in STAGE_APPROVERS[stage]],
+                approvers=[
+                    (Role(role).label, [person.display_name for person in holders.get(role, [])]) for role in spec.roles
+                ]
+                + [(person.display_name, [person.display_name]) for person in spec.people],
                 signoff=latest.get(gate.pk) if gate.pk else None,
                 current=stage == project.current_stage,
                 passed_unrecorded=gate.pk is None and index < project.stage_index,
@@ -75,3 +90,11 @@ def gate_history(*, gate: Gate) -> list[GateEvent]:
     if gate.pk is None:
         return []
     return list(gate.events.select_related("actor", "signoff").order_by("id"))
+
+
+def gate_histories(*, project: Project) -> dict[int, list[GateEvent]]:
+    """Every gate's history of the project, by gate id, in one query (for the gates list)."""
+    histories: dict[int, list[GateEvent]] = defaultdict(list)
+    for event in GateEvent.objects.filter(project=project).select_related("actor", "signoff").order_by("id"):
+        histories[event.gate_id].append(event)
+    return histories

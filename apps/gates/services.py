@@ -8,22 +8,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.projects import services as project_services
-from apps.projects.choices import ProjectStatus, Stage
+from apps.projects.choices import ProjectStatus
 from apps.projects.models import STAGE_ORDER, Project
 from apps.signoffs import services as signoff_services
 from apps.signoffs import targets
+from apps.signoffs.approvers import ApproverSpec
 from apps.signoffs.choices import Policy, RequestState
 from apps.signoffs.models import SignoffRequest
 
 from .choices import STAGE_APPROVERS, GateEventKind, GateState, GoNoGo
 from .criteria import gate_evidence
 from .models import Gate, GateEvent
+from .states import GateAction, refusal, transition
 
 DEFAULT_SIGNOFF_DAYS = 7
 
 
 def _stored_gate(project: Project, stage: str) -> Gate:
-    """The gate row, created in its initial state on the first action taken on it."""
+    """The gate row, created in its initial state on the first action taken on it (never on a retired project)."""
+    project_services.ensure_project_writable(project)
     initial = GateState.IN_PROGRESS if stage == project.current_stage else GateState.NOT_STARTED
     gate, _ = Gate.objects.get_or_create(project=project, stage=stage, defaults={"state": initial})
     return Gate.objects.select_for_update().select_related("project").get(pk=gate.pk)
@@ -43,10 +46,7 @@ def _set_state(gate: Gate, state: str) -> None:
 def gate_update_criteria(*, actor, gate: Gate, go_no_go_criteria: str) -> Gate:
     """Scoping: write the Go / No-Go criteria the feasibility study will be judged against."""
     gate = _stored_gate(gate.project, gate.stage)
-    if gate.stage != Stage.SCOPING:
-        raise ValidationError("Go / No-Go criteria are written at Scoping.")
-    if gate.state == GateState.AWAITING_SIGNOFF:
-        raise ValidationError("The gate is awaiting sign-off: withdraw or wait for the decision before editing.")
+    transition(gate, GateAction.EDIT_CRITERIA)
     gate.go_no_go_criteria = go_no_go_criteria.strip()
     gate.full_clean()
     gate.save()
@@ -57,12 +57,9 @@ def gate_update_criteria(*, actor, gate: Gate, go_no_go_criteria: str) -> Gate:
 def gate_record_decision(*, actor, gate: Gate, decision: str, rationale: str) -> Gate:
     """Feasibility: an explicit Go or No-Go with its rationale. No-Go puts the project on hold."""
     gate = _stored_gate(gate.project, gate.stage)
-    if gate.stage != Stage.FEASIBILITY:
-        raise ValidationError("The Go / No-Go decision belongs to the Feasibility gate.")
+    transition(gate, GateAction.RECORD_DECISION)
     if not rationale.strip():
         raise ValidationError({"decision_rationale": "Give the rationale of the decision."})
-    if gate.state in (GateState.AWAITING_SIGNOFF, GateState.APPROVED):
-        raise ValidationError("Reopen the gate before changing its decision.")
     gate.decision, gate.decision_rationale = GoNoGo(decision), rationale.strip()
     gate.full_clean()
     gate.save()
@@ -76,23 +73,20 @@ def gate_record_decision(*, actor, gate: Gate, decision: str, rationale: str) ->
 def gate_submit(*, actor, gate: Gate, due_on: datetime.date | None = None, note: str = "") -> SignoffRequest:
     """Ask the stage's approvers to sign the gate off; refused while an exit criterion is unmet."""
     gate = _stored_gate(gate.project, gate.stage)
-    if gate.state in (GateState.AWAITING_SIGNOFF, GateState.APPROVED):
-        raise ValidationError(f"The gate is {gate.get_state_display().lower()}; it cannot be submitted again.")
+    next_state = transition(gate, GateAction.SUBMIT)
     evidence = gate_evidence(gate)
     unmet = [criterion.label for criterion in evidence.criteria if criterion.blocking]
     if unmet:
         raise ValidationError(f"Exit criteria not met: {'; '.join(unmet)}.")
-    request = signoff_services.signoff_request(
+    signoff = signoff_services.signoff_request(
         actor=actor,
         target=gate,
         due_on=due_on or timezone.localdate() + datetime.timedelta(days=DEFAULT_SIGNOFF_DAYS),
-        roles=STAGE_APPROVERS[gate.stage],
-        policy=Policy.ALL,
         note=note,
     )
-    _set_state(gate, GateState.AWAITING_SIGNOFF)
-    _event(gate, GateEventKind.SUBMITTED, actor=actor, note=note, signoff=request)
-    return request
+    _set_state(gate, next_state)
+    _event(gate, GateEventKind.SUBMITTED, actor=actor, note=note, signoff=signoff)
+    return signoff
 
 
 @transaction.atomic
@@ -101,9 +95,7 @@ def gate_reopen(*, actor, gate: Gate, reason: str) -> Gate:
     gate = _stored_gate(gate.project, gate.stage)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the gate is reopened."})
-    if gate.state != GateState.APPROVED:
-        raise ValidationError("Only an approved gate can be reopened (withdraw a pending submission instead).")
-    _set_state(gate, GateState.REOPENED)
+    _set_state(gate, transition(gate, GateAction.REOPEN))
     _event(gate, GateEventKind.REOPENED, actor=actor, note=reason.strip())
     return gate
 
@@ -133,24 +125,32 @@ class GateAdapter(targets.TargetAdapter):
     def snapshot(self, gate) -> dict:
         return gate_evidence(gate).snapshot(gate)
 
-    def evidence(self, request):
-        return gate_evidence(request.target)
+    def default_approvers(self, gate) -> ApproverSpec:
+        """The stage's approver roles (choices.STAGE_APPROVERS), every one of them must approve."""
+        return ApproverSpec(
+            roles=tuple(STAGE_APPROVERS[gate.stage]),
+            policy=Policy.ALL,
+            source=f"Approver roles of the {gate.get_stage_display()} stage",
+        )
 
-    def on_closed(self, request, state, *, note=""):
-        gate = Gate.objects.select_for_update().select_related("project").get(pk=request.target_id)
+    def evidence(self, signoff):
+        return gate_evidence(signoff.target)
+
+    def on_closed(self, signoff, state, *, note=""):
+        gate = Gate.objects.select_for_update().select_related("project").get(pk=signoff.target_id)
         if state == RequestState.APPROVED:
-            _set_state(gate, GateState.APPROVED)
-            _event(gate, GateEventKind.APPROVED, note=note, signoff=request)
-            _advance_project(gate, actor=request.requested_by)
+            _set_state(gate, transition(gate, GateAction.APPROVE))
+            _event(gate, GateEventKind.APPROVED, note=note, signoff=signoff)
+            _advance_project(gate, actor=signoff.requested_by)
         elif state == RequestState.REJECTED:
-            _set_state(gate, GateState.IN_PROGRESS)
-            _event(gate, GateEventKind.REJECTED, note=f"Rejected: {note}", signoff=request)
+            _set_state(gate, transition(gate, GateAction.REJECT))
+            _event(gate, GateEventKind.REJECTED, note=f"Rejected: {note}", signoff=signoff)
         elif state == RequestState.INVALIDATED:
-            _set_state(gate, GateState.REOPENED)
-            _event(gate, GateEventKind.INVALIDATED, note=note, signoff=request)
-        elif gate.state == GateState.AWAITING_SIGNOFF:  # withdrawn by the requester
-            _set_state(gate, GateState.IN_PROGRESS)
-            _event(gate, GateEventKind.WITHDRAWN, actor=request.requested_by, note=note, signoff=request)
+            _set_state(gate, transition(gate, GateAction.INVALIDATE))
+            _event(gate, GateEventKind.INVALIDATED, note=note, signoff=signoff)
+        elif state == RequestState.WITHDRAWN and refusal(gate, GateAction.WITHDRAW) is None:
+            _set_state(gate, transition(gate, GateAction.WITHDRAW))
+            _event(gate, GateEventKind.WITHDRAWN, actor=signoff.requested_by, note=note, signoff=signoff)
 
 
 def _advance_project(gate: Gate, *, actor) -> None:

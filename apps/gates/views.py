@@ -14,8 +14,7 @@ from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin
 from apps.projects.choices import Stage
 
-from . import selectors, services
-from .choices import GateState
+from . import selectors, services, states
 from .criteria import gate_evidence
 from .forms import CriteriaForm, DecisionForm, ReopenForm, SubmitForm
 
@@ -44,7 +43,7 @@ class GateDetailView(GateMixin, TemplateView):
             history=selectors.gate_history(gate=gate),
             signoff=services.current_signoff(gate) if gate.pk else None,
             forms=forms,
-            can_manage=roles.MANAGE_GATES in self.project_perms,
+            actions=states.available_actions(gate, self.project_perms),
             **kwargs,
         )
 
@@ -93,7 +92,7 @@ class GateCertificateView(GateMixin, View):
     def get(self, request, *args, **kwargs):
         gate = self.gate
         signoff = services.current_signoff(gate) if gate.pk else None
-        if gate.state != GateState.APPROVED or signoff is None:
+        if states.refusal(gate, states.GateAction.CERTIFICATE) or signoff is None:
             raise Http404("Only an approved gate has a certificate.")
         decisions = [event for event in signoff.events.select_related("actor", "approver") if event.approver_id]
         pdf = render_pdf(

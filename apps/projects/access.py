@@ -3,6 +3,10 @@
 A view or API endpoint declares which project permission each HTTP method needs;
 this module resolves the project from the URL (404 when the user may not see
 it) and refuses the method when the permission is missing (403).
+
+A retired project is read-only for everyone: its members keep only the read
+permissions (so pages hide every write action) and every non-safe method is
+refused here, for every app's views and endpoints, before a service is reached.
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -10,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
+from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from apps.core.permissions import object_perms, objects_for
@@ -18,6 +23,17 @@ from . import roles
 from .models import Project
 
 READ_ONLY = {method: roles.VIEW for method in SAFE_METHODS}
+READ_PERMISSIONS = frozenset({roles.VIEW, roles.VIEW_AUDIT})
+
+
+def retired_refusal(project: Project) -> str:
+    return f"“{project.name}” is retired: it is read-only, kept with its records for audit."
+
+
+def effective_perms(user, project: Project) -> set[str]:
+    """The user's permissions on the project; only the read ones once it is retired."""
+    perms = object_perms(user, project)
+    return perms & READ_PERMISSIONS if project.is_retired else perms
 
 
 def visible_projects(user, perm: str = roles.VIEW) -> QuerySet[Project]:
@@ -39,12 +55,18 @@ class ProjectAccessMixin(LoginRequiredMixin):
 
     project_url_kwarg = "project_slug"
     permission_required: dict[str, str] = READ_ONLY
+    writable_when_retired = False  # only the project's delete page says otherwise
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.project = get_object_or_404(visible_projects(request.user), slug=kwargs[self.project_url_kwarg])
-        self.project_perms = object_perms(request.user, self.project)
+        if self.writable_when_retired:
+            self.project_perms = object_perms(request.user, self.project)
+        else:
+            self.project_perms = effective_perms(request.user, self.project)
+            if self.project.is_retired and request.method not in SAFE_METHODS:
+                raise PermissionDenied(retired_refusal(self.project))
         needed = self.permission_required.get(request.method, roles.CHANGE)
         if needed not in self.project_perms:
             raise PermissionDenied(f"Your project roles do not allow this ({roles.ACTION_LABELS[needed]}).")
@@ -67,16 +89,25 @@ class ProjectPermission(BasePermission):
     def _needed(self, request, view) -> str:
         return view.project_permission_required.get(request.method, roles.CHANGE)
 
+    def _allowed(self, request, view, project) -> bool:
+        if (
+            project.is_retired
+            and request.method not in SAFE_METHODS
+            and request.method not in getattr(view, "methods_allowed_when_retired", ())
+        ):
+            raise exceptions.PermissionDenied(retired_refusal(project))
+        return self._needed(request, view) in object_perms(request.user, project)
+
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):
             return False
         project = getattr(view, "parent_project", None)
         if project is None:
             return True
-        return self._needed(request, view) in object_perms(request.user, project)
+        return self._allowed(request, view, project)
 
     def has_object_permission(self, request, view, obj):
-        return self._needed(request, view) in object_perms(request.user, project_of(obj))
+        return self._allowed(request, view, project_of(obj))
 
 
 class ProjectScopedAPIMixin:

@@ -1,21 +1,23 @@
 """Admin for projects: writes go through the same services as the UI and API."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+
+from apps.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from . import services
+from .governance import governance_records
 from .models import Membership, Project, ProjectGroupObjectPermission, ProjectUserObjectPermission
 
 
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    fields = ("user", "role", "added_by", "created_at")
-    readonly_fields = ("user", "role", "added_by", "created_at")
-    can_delete = False
-    show_change_link = True
+class MembershipInline(ReadOnlyInline):
+    """Roles are added and removed on the membership admin (through the services), not inline."""
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    model = Membership
+    fields = ("user", "role", "added_by", "created_at")
+    readonly_fields = fields
+    show_change_link = True
 
 
 @admin.register(Project)
@@ -41,8 +43,43 @@ class ProjectAdmin(admin.ModelAdmin):
             )
         obj.pk = form.instance.pk
 
+    def has_change_permission(self, request, obj=None):
+        # A retired project is read-only everywhere, the admin included.
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_retired)
+
+    def get_actions(self, request):
+        # The stock bulk delete collects protected rows first and cannot say "retire it instead".
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        project = self.get_object(request, object_id)
+        if project is not None and governance_records(project):
+            try:
+                services.project_delete(actor=request.user, project=project)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return redirect("admin:projects_project_change", project.pk)
+        return super().delete_view(request, object_id, extra_context)
+
     def delete_model(self, request, obj):
         services.project_delete(actor=request.user, project=obj)
+
+    @admin.action(description="Delete selected projects (those without governance records)", permissions=["delete"])
+    def delete_projects(self, request, queryset):
+        deleted = 0
+        for project in queryset:
+            try:
+                services.project_delete(actor=request.user, project=project)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                deleted += 1
+        if deleted:
+            self.message_user(request, f"{deleted} project(s) deleted.", messages.SUCCESS)
+
+    actions = ["delete_projects"]
 
 
 @admin.register(Membership)
@@ -69,18 +106,9 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectUserObjectPermission, ProjectGroupObjectPermission)
-class ProjectObjectPermissionAdmin(admin.ModelAdmin):
+class ProjectObjectPermissionAdmin(ReadOnlyAdmin):
     """Read-only: per-project grants are derived from memberships (apps/projects/roles.py)."""
 
     list_display = ("content_object", "permission", "__str__")
     list_filter = ("permission",)
     list_select_related = ("content_object", "permission")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,5 +1,12 @@
-"""Demo people and projects for `manage.py seed_demo` (demo-only passwords, see README)."""
+"""Demo people and projects for `manage.py seed_demo` (demo-only passwords, see README).
 
+Apps add their demo records through `register_demo_seed` from their `ready()`:
+seed_demo creates the people and projects below, then runs every registered seed
+in `order` order (checklists 10, deliverables 20, risks 30, ...).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .choices import LatencyClass, Objective, ProjectStatus, Role, Stage, UseCase
@@ -118,3 +125,22 @@ DEMO_PROJECTS = [
         },
     },
 ]
+
+
+@dataclass(frozen=True)
+class DemoSeed:
+    key: str
+    seed: Callable[..., str]
+    order: int
+
+
+_seeds: dict[str, DemoSeed] = {}
+
+
+def register_demo_seed(key: str, seed: Callable[..., str], *, order: int = 100) -> None:
+    """Register `seed(*, people, projects) -> str` (a one-line summary; the seed must be idempotent)."""
+    _seeds[key] = DemoSeed(key, seed, order)
+
+
+def demo_seeds() -> list[DemoSeed]:
+    return sorted(_seeds.values(), key=lambda seed: (seed.order, seed.key))

@@ -3,9 +3,16 @@ from django.contrib.auth import get_user_model
 
 from apps.core.forms import StyledFormMixin
 
-from .choices import Role
+from .choices import ProjectStatus, Role
 from .models import Project
 from .services import PROJECT_EDITABLE_FIELDS
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    """A person picked among a project's members (`queryset=selectors.project_members(project=...)`), by name."""
+
+    def label_from_instance(self, obj):
+        return obj.display_name
 
 
 class LinesField(forms.CharField):
@@ -39,6 +46,17 @@ class ProjectForm(StyledFormMixin, forms.ModelForm):
             "annual_cost": "Annual cost (C)",
             "current_stage": "Current lifecycle stage",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Retiring asks for a reason and makes the project read-only: it has its own form.
+        self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0] != ProjectStatus.RETIRED]
+
+
+class RetireForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="Shown on the project's retired banner and audit trail."
+    )
 
 
 class MembershipForm(StyledFormMixin, forms.Form):

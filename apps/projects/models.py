@@ -55,6 +55,11 @@ class Project(TimeStampedModel):
     initial_investment = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     current_stage = models.CharField(max_length=30, choices=Stage.choices, default=Stage.SCOPING)
     status = models.CharField(max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    retirement_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -88,6 +93,11 @@ class Project(TimeStampedModel):
     def get_additional_data(self) -> dict:
         """Audit entries of a project carry its id (see apps.audit)."""
         return {"project_id": self.pk}
+
+    @property
+    def is_retired(self) -> bool:
+        """Retired projects are read-only: kept with their governance records, visible and auditable."""
+        return self.status == ProjectStatus.RETIRED
 
     def clean(self):
         if not _non_blank_strings(self.guardrail_metrics):

@@ -1,7 +1,9 @@
 """Reads of projects, already restricted to what the user may see."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, QuerySet
 
 from .access import visible_projects
@@ -21,8 +23,52 @@ def project_list(*, user, filters: dict | None = None) -> QuerySet[Project]:
     return ProjectFilter(filters or {}, queryset=queryset).qs
 
 
-def project_members(*, project: Project) -> list[dict]:
-    """Members of a project, one row per person with all their roles, in role order."""
+def _memberships(project, roles: Iterable[str] | None) -> QuerySet[Membership]:
+    lookup = "project__in" if isinstance(project, QuerySet) else "project"
+    memberships = Membership.objects.filter(**{lookup: project}, user__is_active=True)
+    return memberships if roles is None else memberships.filter(role__in=list(roles))
+
+
+def project_members(*, project, roles: Iterable[str] | None = None) -> QuerySet:
+    """The people of a project (each once, active ones only, by name): the one "members of this project" query.
+
+    `roles`: only people holding at least one of them. `project` may also be a
+    queryset of projects (people of any of them: the cross-project owner filters).
+    Owner pickers, membership checks (`.filter(pk=user.pk).exists()`) and
+    recipient lists all start here.
+    """
+    return (
+        get_user_model()
+        .objects.filter(pk__in=_memberships(project, roles).values("user_id"))
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def project_role_holders(*, project, roles: Iterable[str] | None = None) -> dict[str, list]:
+    """Who holds which role: {role: [active members by name]}, one query; roles nobody holds are absent."""
+    holders: dict[str, list] = defaultdict(list)
+    memberships = _memberships(project, roles).select_related("user")
+    for membership in memberships.order_by("user__first_name", "user__last_name", "user__username", "role"):
+        holders[membership.role].append(membership.user)
+    return dict(holders)
+
+
+def member_roles(*, project, user) -> set[str]:
+    """The roles `user` holds on `project` (empty for an outsider or a deactivated account)."""
+    return set(_memberships(project, None).filter(user=user).values_list("role", flat=True))
+
+
+def members_by_project(*, projects, roles: Iterable[str] | None = None) -> dict[int, list]:
+    """Active members holding one of `roles`, per project id, each once, in one query (for periodic sweeps)."""
+    people: dict[int, dict] = defaultdict(dict)
+    memberships = _memberships(Project.objects.filter(pk__in=list(projects)), roles).select_related("user")
+    for membership in memberships.order_by("user_id"):
+        people[membership.project_id][membership.user_id] = membership.user
+    return {project_id: list(users.values()) for project_id, users in people.items()}
+
+
+def project_roster(*, project: Project) -> list[dict]:
+    """Members of a project for the members page: one row per person with all their roles, in role order."""
     role_order = {role: index for index, role in enumerate(Role.values)}
     by_user: dict[int, dict] = defaultdict(lambda: {"user": None, "memberships": []})
     for membership in project.memberships.select_related("user"):

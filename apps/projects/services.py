@@ -4,14 +4,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.accounts.choices import PortalGroup
-from apps.checklists.services import checklists_apply_defaults
 from apps.core.permissions import set_object_perms
-from apps.deliverables.services import project_deliverables_setup
 
-from .choices import Role
+from .choices import ProjectStatus, Role
+from .defaults import project_defaults_apply
+from .governance import governance_records
 from .models import Membership, Project
 from .roles import AUDITOR_PERMISSIONS, CREATOR_PERMISSIONS, permissions_for_roles
 
@@ -36,6 +37,18 @@ PROJECT_EDITABLE_FIELDS = (
 
 
 RESERVED_SLUGS = {"new"}  # taken by /projects/new/
+
+
+class ProjectHasGovernanceRecords(ValidationError):
+    """project_delete's refusal: the project holds governance records, so it is retired instead."""
+
+
+def ensure_project_writable(project: Project) -> None:
+    """Refuse any write to a retired project's records: it is kept read-only, for the record."""
+    if project.is_retired:
+        raise ValidationError(
+            f"“{project.name}” is retired: it is read-only, kept with its records for audit.", code="project_retired"
+        )
 
 
 def _unique_slug(name: str) -> str:
@@ -71,13 +84,14 @@ def project_create(*, actor, slug: str = "", **fields) -> Project:
     unknown = set(fields) - set(PROJECT_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown project fields: {', '.join(sorted(unknown))}.")
+    if fields.get("status") == ProjectStatus.RETIRED:
+        raise ValidationError({"status": "A new project cannot start retired."})
     project = Project(slug=slug or _unique_slug(fields.get("name", "")), created_by=actor, **fields)
     project.full_clean()
     project.save()
     _membership_create(project=project, user=actor, role=Role.PRODUCT_OWNER, added_by=actor)
-    # A new project starts with its use case's default checklists and the registry's deliverables.
-    checklists_apply_defaults(actor=actor, project=project)
-    project_deliverables_setup(actor=actor, project=project)
+    # What a new project starts with (checklists, deliverables, ...) is registered by the apps that own it.
+    project_defaults_apply(actor=actor, project=project)
     return project
 
 
@@ -88,6 +102,9 @@ def project_update(*, actor, project: Project, **fields) -> Project:
     if unknown:
         raise ValidationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
     project = Project.objects.select_for_update().get(pk=project.pk)
+    ensure_project_writable(project)
+    if fields.get("status") == ProjectStatus.RETIRED:
+        raise ValidationError({"status": "Retire a project with “Retire project”: it asks why, and cannot be undone."})
     for name, value in fields.items():
         setattr(project, name, value)
     project.full_clean()
@@ -97,12 +114,40 @@ def project_update(*, actor, project: Project, **fields) -> Project:
 
 @transaction.atomic
 def project_delete(*, actor, project: Project) -> None:
+    """Delete a project that holds no governance records; one that does must be retired (project_retire)."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    held = governance_records(project)
+    if held:
+        what = ", ".join(f"{count} {label}" for label, count in held)
+        raise ProjectHasGovernanceRecords(
+            f"“{project.name}” cannot be deleted: it holds governance records ({what}), which are kept. "
+            "Retire it instead: it becomes read-only and stays visible and auditable.",
+            code="has_governance_records",
+        )
     project.delete()
+
+
+@transaction.atomic
+def project_retire(*, actor, project: Project, reason: str) -> Project:
+    """Retire a project: read-only from now on, kept with every record, still visible and auditable."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.is_retired:
+        raise ValidationError(f"“{project.name}” is already retired.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the project is retired."})
+    project.status = ProjectStatus.RETIRED
+    project.retired_at = timezone.now()
+    project.retired_by = actor
+    project.retirement_reason = reason.strip()
+    project.full_clean()
+    project.save()
+    return project
 
 
 @transaction.atomic
 def membership_add(*, actor, project: Project, user, role: str) -> Membership:
     """Give `user` a role on `project` and the permissions that come with it."""
+    ensure_project_writable(project)
     return _membership_create(project=project, user=user, role=role, added_by=actor)
 
 
@@ -110,6 +155,7 @@ def membership_add(*, actor, project: Project, user, role: str) -> Membership:
 def membership_remove(*, actor, membership: Membership) -> None:
     """Take a role away; a project always keeps at least one Product Owner."""
     project = Project.objects.select_for_update().get(pk=membership.project_id)
+    ensure_project_writable(project)
     if (
         membership.role == Role.PRODUCT_OWNER
         and not Membership.objects.filter(project=project, role=Role.PRODUCT_OWNER).exclude(pk=membership.pk).exists()

@@ -13,7 +13,8 @@ from . import roles, selectors, services
 from .access import ProjectAccessMixin
 from .choices import Stage
 from .filters import ProjectFilter
-from .forms import MembershipForm, ProjectForm
+from .forms import MembershipForm, ProjectForm, RetireForm
+from .governance import governance_records
 from .models import Membership
 
 
@@ -59,7 +60,7 @@ class ProjectDetailView(ProjectAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             timeline=gate_timeline(project=self.project),
-            members=selectors.project_members(project=self.project),
+            members=selectors.project_roster(project=self.project),
             **kwargs,
         )
 
@@ -83,17 +84,54 @@ class ProjectUpdateView(ProjectAccessMixin, FormView):
 
 
 class ProjectDeleteView(ProjectAccessMixin, TemplateView):
+    """Delete a project without governance records; a project with some is offered retirement instead."""
+
     template_name = "projects/project_confirm_delete.html"
     permission_required = {"GET": roles.DELETE, "POST": roles.DELETE}
+    writable_when_retired = True  # a retired project without governance records may still go
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            governance_records=governance_records(self.project),
+            retire_form=kwargs.pop("retire_form", None) or RetireForm(),
+            **kwargs,
+        )
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("confirm_name", "").strip() != self.project.name:
             messages.error(request, "Type the project's exact name to confirm deletion.")
             return redirect("projects:project-delete", project_slug=self.project.slug)
         name = self.project.name
-        services.project_delete(actor=request.user, project=self.project)
+        try:
+            services.project_delete(actor=request.user, project=self.project)
+        except ValidationError as error:
+            return self.render_to_response(self.get_context_data(delete_error=" ".join(error.messages)), status=409)
         messages.success(request, f"Project “{name}” deleted. Its audit trail is kept.")
         return redirect("projects:project-list")
+
+
+class ProjectRetireView(ProjectAccessMixin, FormView):
+    """POST only: retire the project (read-only from now on, kept and auditable)."""
+
+    http_method_names = ["post"]
+    template_name = "projects/project_confirm_delete.html"
+    form_class = RetireForm
+    permission_required = {"POST": roles.DELETE}
+
+    def form_valid(self, form):
+        try:
+            services.project_retire(actor=self.request.user, project=self.project, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Project “{self.project.name}” retired: it is read-only and kept.")
+        return redirect("projects:project-detail", project_slug=self.project.slug)
+
+    def form_invalid(self, form):
+        context = self.get_context_data(
+            retire_form=form, governance_records=governance_records(self.project), form=form
+        )
+        return self.render_to_response(context, status=400)
 
 
 class MemberListView(ProjectAccessMixin, FormView):
@@ -108,7 +146,7 @@ class MemberListView(ProjectAccessMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            members=selectors.project_members(project=self.project),
+            members=selectors.project_roster(project=self.project),
             can_manage=roles.MANAGE_MEMBERS in self.project_perms,
             **kwargs,
         )

@@ -3,18 +3,9 @@ whose services keep codes, decisions and review dates consistent."""
 
 from django.contrib import admin
 
+from apps.core.admin import ReadOnlyAdmin
+
 from .models import Risk, RiskAcceptance, RiskAcceptanceProposal, RiskRegister, RiskReview
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Risk)

@@ -8,9 +8,15 @@ class RisksConfig(AppConfig):
 
     def ready(self):
         from apps.audit.registry import audit_model
+        from apps.gates.criteria import register_criterion
         from apps.notifications.registry import register_category
+        from apps.projects.choices import Stage
+        from apps.projects.demo import register_demo_seed
+        from apps.projects.governance import register_governance_records
         from apps.signoffs import targets
 
+        from .demo import demo_risks_seed
+        from .gate_criteria import no_unaccepted_high_residual_risk
         from .models import Risk, RiskAcceptance, RiskAcceptanceProposal, RiskRegister, RiskReview
         from .services import RiskAcceptanceSignoff
 
@@ -26,3 +32,17 @@ class RisksConfig(AppConfig):
         register_category(
             "risks", "Risk register", "Reminders about risks due for review, escalations, and expired acceptances."
         )
+        # Promotion to production waits for the register: no High residual risk left unaccepted.
+        register_criterion(Stage.DEPLOYMENT, no_unaccepted_high_residual_risk)
+        register_demo_seed("risks", demo_risks_seed, order=30)
+        register_governance_records("risk-acceptances", "risk acceptances", _acceptances_of)
+
+
+def _acceptances_of(project) -> int:
+    """Acceptances and acceptance proposals: both are decisions on the record."""
+    from .models import RiskAcceptance, RiskAcceptanceProposal
+
+    return (
+        RiskAcceptance.objects.filter(risk__project=project).count()
+        + RiskAcceptanceProposal.objects.filter(risk__project=project).count()
+    )

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from apps.core.cadence import Cadence
+
 
 class Category(models.TextChoices):
     """The guide's five categories (5.14), then the ones ML governance adds."""
@@ -58,18 +60,12 @@ LIVE_STATUSES = (RiskStatus.OPEN, RiskStatus.MITIGATING, RiskStatus.ACCEPTED)
 
 
 class ReviewFrequency(models.TextChoices):
-    """The governance cadences of the guide (5.17) that fit a standing review."""
+    """The governance cadences of the guide (5.17) that fit a standing review: a subset of the portal's
+    one cadence vocabulary (apps.core.cadence), whose calendar arithmetic gives the next review date."""
 
-    WEEKLY = "weekly", "Weekly"
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Quarterly"
-
-
-REVIEW_FREQUENCY_DAYS = {
-    ReviewFrequency.WEEKLY: 7,
-    ReviewFrequency.MONTHLY: 30,
-    ReviewFrequency.QUARTERLY: 91,
-}
+    WEEKLY = Cadence.WEEKLY.value, Cadence.WEEKLY.label
+    MONTHLY = Cadence.MONTHLY.value, Cadence.MONTHLY.label
+    QUARTERLY = Cadence.QUARTERLY.value, Cadence.QUARTERLY.label
 
 
 class NotificationKind(models.TextChoices):

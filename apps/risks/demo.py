@@ -168,17 +168,17 @@ DEMO_RISKS = {
 }
 
 
-def demo_risks_seed(*, people: dict) -> str:
+def demo_risks_seed(*, people: dict, projects: dict) -> str:
     """Seed each demo project's register once (a project whose register has issued a code is left alone)."""
     seeded = []
     for slug, specs in DEMO_RISKS.items():
-        project = Project.objects.filter(slug=slug).first()
+        project = projects.get(slug)
         if project is None or RiskRegister.objects.filter(project=project, last_number__gt=0).exists():
             continue
         with set_actor(project.created_by):
             created = _seed_project(project=project, specs=specs, people=people)
         seeded.append(f"{project.name}: {created}")
-    return "; ".join(seeded) or "already seeded"
+    return f"Risk registers: {'; '.join(seeded) or 'already seeded'}"
 
 
 def _seed_project(*, project: Project, specs, people: dict) -> int:

@@ -1,21 +1,19 @@
 """Exports of a filtered register: CSV, XLSX and PDF, for the browser and the API alike.
 
 Every export takes the queryset the user sees on screen (selectors + filters),
-so it follows their filters and permissions. Text cells go through `csv_safe`:
-a cell that starts with = + - @ gets a leading quote and never runs as a
-formula. The columns match the import format, so an export imports again.
+so it follows their filters and permissions. CSV and XLSX are written by
+`apps.core.exports` (streamed CSV with a BOM, typed XLSX, formulas neutralised in
+both). The columns match the import format, so an export imports again.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from apps.core.exports import Bold, Sheet, tabular_response, workbook_response
 from apps.core.pdf import pdf_html, render_pdf
-from apps.core.spreadsheets import csv_safe
 
 from .models import Risk
 from .selectors import heat_maps, risk_summary
@@ -51,10 +49,7 @@ COLUMNS = [
     ("Review frequency", lambda r: r.get_review_frequency_display()),
     ("Next review", lambda r: r.next_review_on),
     ("Days overdue", lambda r: r.days_overdue),
-    (
-        "Last reviewed",
-        lambda r: timezone.localtime(r.last_reviewed_at).replace(tzinfo=None) if r.last_reviewed_at else None,
-    ),
+    ("Last reviewed", lambda r: r.last_reviewed_at),
     ("Last reviewed by", lambda r: _name(r.last_reviewed_by)),
 ]
 HEADERS = [header for header, _ in COLUMNS]
@@ -74,18 +69,16 @@ class ExportContext:
     def stamp(self) -> str:
         return (self.exported_at or timezone.now()).strftime("%Y%m%d-%H%M")
 
+    @property
+    def basename(self) -> str:
+        return f"risk-register-{slugify(self.scope)}-{self.stamp}"
+
     def filename(self, extension: str) -> str:
-        return f"risk-register-{slugify(self.scope)}-{self.stamp}.{extension}"
+        return f"{self.basename}.{extension}"
 
 
 def _values(risk: Risk) -> list:
     return [getter(risk) for _, getter in COLUMNS]
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    return value.isoformat(sep=" ", timespec="minutes") if hasattr(value, "hour") else str(value)
 
 
 def _attachment(response, filename: str):
@@ -93,91 +86,57 @@ def _attachment(response, filename: str):
     return response
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def csv_response(queryset, context: ExportContext) -> StreamingHttpResponse:
-    """Streamed, so a large register never sits in memory; UTF-8 with a BOM so Excel reads it as UTF-8."""
-    writer = csv.writer(_Echo())
+    """Streamed (apps.core.exports), so a large register never sits in memory."""
+    rows = (_values(risk) for risk in queryset.iterator(chunk_size=1000))
+    return tabular_response(fmt="csv", filename=context.basename, columns=HEADERS, rows=rows)
 
-    def lines():
-        yield "\ufeff" + writer.writerow(HEADERS)
+
+def xlsx_sheets(queryset, context: ExportContext) -> list[Sheet]:
+    """The register, its two heat maps and what the export is of (filters, who, when)."""
+    counted = []
+
+    def risk_rows():
         for risk in queryset.iterator(chunk_size=1000):
-            yield writer.writerow([csv_safe(_text(value)) for value in _values(risk)])
+            counted.append(risk.pk)
+            yield _values(risk)
 
-    return _attachment(StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8"), context.filename("csv"))
+    def heat_map_rows():
+        grids = heat_maps(queryset)
+        for title, rows in (("Inherent", grids["inherent"]), ("Residual", grids["residual"])):
+            yield [Bold(f"{title} risk: number of risks per impact (rows) and likelihood (columns)")]
+            yield [Bold("Impact \\ Likelihood"), *(Bold(n) for n in range(1, 6))]
+            for row in rows:
+                yield [Bold(row[0].impact_label), *(c.count for c in row)]
+            yield []
 
+    def about_rows():  # read after the risks sheet is written, so the count is known
+        exported = timezone.localtime(context.exported_at or timezone.now()).strftime("%Y-%m-%d %H:%M %Z")
+        for label, value in [
+            ("Register", context.scope),
+            ("Exported", exported),
+            ("Exported by", _name(context.user)),
+            ("Risks", len(counted)),
+            *[(f"Filter: {name}", value) for name, value in context.filters],
+        ]:
+            yield [Bold(label), value]
 
-def xlsx_bytes(queryset, context: ExportContext) -> bytes:
-    from openpyxl import Workbook  # imported here: only imports and exports need it
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-
-    def cell(sheet, value, *, header=False):
-        if isinstance(value, str):
-            value = csv_safe(ILLEGAL_CHARACTERS_RE.sub("", value))
-        result = WriteOnlyCell(sheet, value=value)
-        if header:
-            result.font = bold
-        elif hasattr(value, "year"):
-            result.number_format = "yyyy-mm-dd hh:mm" if hasattr(value, "hour") else "yyyy-mm-dd"
-        return result
-
-    risks = workbook.create_sheet("Risks")
-    risks.freeze_panes = "C2"
-    for index, header in enumerate(HEADERS, start=1):
-        risks.column_dimensions[get_column_letter(index)].width = WIDTHS.get(header, 14)
-    risks.append([cell(risks, header, header=True) for header in HEADERS])
-    count = 0
-    for risk in queryset.iterator(chunk_size=1000):
-        risks.append([cell(risks, value) for value in _values(risk)])
-        count += 1
-    risks.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{count + 1}"
-
-    maps = workbook.create_sheet("Heat maps")
-    maps.column_dimensions["A"].width = 20
-    grids = heat_maps(queryset)
-    for title, rows in (("Inherent", grids["inherent"]), ("Residual", grids["residual"])):
-        maps.append(
-            [cell(maps, f"{title} risk: number of risks per impact (rows) and likelihood (columns)", header=True)]
-        )
-        maps.append(
-            [cell(maps, "Impact \\ Likelihood", header=True), *(cell(maps, n, header=True) for n in range(1, 6))]
-        )
-        for row in rows:
-            maps.append([cell(maps, row[0].impact_label, header=True), *(cell(maps, c.count) for c in row)])
-        maps.append([])
-
-    about = workbook.create_sheet("Export")
-    about.column_dimensions["A"].width = 18
-    about.column_dimensions["B"].width = 60
-    for label, value in [
-        ("Register", context.scope),
-        ("Exported", timezone.localtime(context.exported_at or timezone.now()).strftime("%Y-%m-%d %H:%M %Z")),
-        ("Exported by", _name(context.user)),
-        ("Risks", count),
-        *[(f"Filter: {name}", value) for name, value in context.filters],
-    ]:
-        about.append([cell(about, label, header=True), cell(about, value)])
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return [
+        Sheet(
+            title="Risks",
+            columns=HEADERS,
+            rows=risk_rows(),
+            widths=[WIDTHS.get(header, 14) for header in HEADERS],
+            freeze="C2",
+            auto_filter=True,
+        ),
+        Sheet(title="Heat maps", columns=(), rows=heat_map_rows(), widths=[20]),
+        Sheet(title="Export", columns=(), rows=about_rows(), widths=[18, 60]),
+    ]
 
 
 def xlsx_response(queryset, context: ExportContext) -> HttpResponse:
-    response = HttpResponse(
-        xlsx_bytes(queryset, context),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    return _attachment(response, context.filename("xlsx"))
+    return workbook_response(filename=context.basename, sheets=xlsx_sheets(queryset, context))
 
 
 class TooManyForPdf(Exception):

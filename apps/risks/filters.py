@@ -8,6 +8,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from apps.core.filters import SortFilter
 from apps.projects.access import visible_projects
 from apps.projects.models import Project
 
@@ -18,38 +19,18 @@ from .models import Risk, parse_code
 LIVE = "live"
 STATUS_CHOICES = [(LIVE, "Live (open, mitigating, accepted)"), *RiskStatus.choices]
 
-# sort key -> ordering; every ordering ends on the code, so pages are stable.
+# sort key -> (label, ordering); every ordering ends on the code, so pages are stable.
 SORTS = {
-    "code": ("project__name", "number"),
-    "title": ("title",),
-    "project": ("project__name",),
-    "category": ("category",),
-    "owner": ("owner__first_name", "owner__last_name"),
-    "inherent": ("inherent_score",),
-    "residual": ("residual_score",),
-    "status": ("status",),
-    "next_review": ("next_review_on",),
+    "code": ("ID", ("project__name", "number")),
+    "title": ("Title", ("title",)),
+    "project": ("Project", ("project__name",)),
+    "category": ("Category", ("category",)),
+    "owner": ("Owner", ("owner__first_name", "owner__last_name")),
+    "inherent": ("Inherent score", ("inherent_score",)),
+    "residual": ("Residual score", ("residual_score",)),
+    "status": ("Status", ("status",)),
+    "next_review": ("Next review", ("next_review_on",)),
 }
-SORT_LABELS = {
-    "code": "ID",
-    "title": "Title",
-    "project": "Project",
-    "category": "Category",
-    "owner": "Owner",
-    "inherent": "Inherent score",
-    "residual": "Residual score",
-    "status": "Status",
-    "next_review": "Next review",
-}
-SORT_CHOICES = [
-    choice for key, label in SORT_LABELS.items() for choice in ((key, label), (f"-{key}", f"{label} (descending)"))
-]
-
-
-def ordering_for(sort: str) -> list[str]:
-    descending = sort.startswith("-")
-    fields = SORTS.get(sort.lstrip("-"), SORTS["code"])
-    return [f"-{name}" if descending else name for name in fields] + ["project__name", "number"]
 
 
 def _band_q(prefix: str, band: str) -> Q:
@@ -79,7 +60,7 @@ class RiskFilter(django_filters.FilterSet):
     residual_likelihood = django_filters.TypedChoiceFilter(
         choices=Likelihood.choices, coerce=int, label="Residual likelihood"
     )
-    sort = django_filters.ChoiceFilter(choices=SORT_CHOICES, method="sort_by", label="Sort by", empty_label=None)
+    sort = SortFilter(sorts=SORTS, default="code", tiebreak=("project__name", "number"))
 
     class Meta:
         model = Risk
@@ -101,10 +82,8 @@ class RiskFilter(django_filters.FilterSet):
         ]
 
     def __init__(self, data=None, *args, user=None, project=None, default_sort="code", **kwargs):
-        if data is not None and not data.get("sort"):
-            data = data.copy()
-            data["sort"] = default_sort
         super().__init__(data, *args, **kwargs)
+        self.filters["sort"].default = default_sort
         user = user or getattr(self.request, "user", None)
         projects = visible_projects(user) if user is not None else Project.objects.none()
         self.filters["project"].queryset = projects.order_by("name")
@@ -132,9 +111,6 @@ class RiskFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         return queryset.aging(today=timezone.localdate()) if value else queryset
 
-    def sort_by(self, queryset, name, value):
-        return queryset.order_by(*ordering_for(value))
-
 
 def describe_filters(filterset: RiskFilter) -> list[tuple[str, str]]:
     """The filters in effect, as (label, value) pairs a person can read (for export headers)."""
@@ -154,3 +130,6 @@ def describe_filters(filterset: RiskFilter) -> list[tuple[str, str]]:
             display = dict(getattr(field, "choices", ())).get(value, value)
         described.append((str(field.label), str(display)))
     return described
+
+
+SORT_CHOICES = RiskFilter.base_filters["sort"].extra["choices"]

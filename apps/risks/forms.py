@@ -1,10 +1,10 @@
 import datetime
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from apps.core.forms import StyledFormMixin
+from apps.projects.selectors import project_members
 
 from .choices import RiskStatus
 from .importing import IMPORT_EXTENSIONS
@@ -36,12 +36,7 @@ class RiskForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = (
-            get_user_model()
-            .objects.filter(memberships__project=project, is_active=True)
-            .distinct()
-            .order_by("first_name", "last_name")
-        )
+        self.fields["owner"].queryset = project_members(project=project)
         self.fields["owner"].empty_label = "— No owner yet —"
         current = self.instance.status if self.instance.pk else None
         self.fields["status"].choices = [

@@ -1,4 +1,6 @@
-"""The risk register's exit criterion for the Deployment gate (plugged in by apps.gates)."""
+"""The risk register's exit criterion for the Deployment gate (registered from RisksConfig.ready())."""
+
+from django.urls import reverse
 
 from apps.gates.criteria import Criterion
 
@@ -21,5 +23,6 @@ def no_unaccepted_high_residual_risk(gate) -> list[Criterion]:
             "No High residual risk left unaccepted in the risk register",
             not high,
             f"Still High and not accepted: {', '.join(high)}." if high else "",
+            reverse("risks:risk-register", kwargs={"project_slug": gate.project.slug}),
         )
     ]

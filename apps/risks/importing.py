@@ -19,7 +19,8 @@ from django.utils.text import Truncator
 
 from apps.core.uploads import check_upload
 from apps.projects.choices import Role, Stage
-from apps.projects.models import Membership, Project
+from apps.projects.models import Project
+from apps.projects.selectors import project_role_holders
 
 from . import scoring, services
 from .choices import Band, Category, Impact, Likelihood, ReviewFrequency, RiskStatus
@@ -250,11 +251,11 @@ class OwnerResolver:
     def __init__(self, project: Project):
         self.by_role: dict[str, set] = {}
         self.by_name: dict[str, set] = {}
-        for membership in Membership.objects.filter(project=project, user__is_active=True).select_related("user"):
-            user = membership.user
-            self.by_role.setdefault(membership.role, set()).add(user)
-            for name in {user.username, user.email, user.get_full_name()} - {""}:
-                self.by_name.setdefault(_key(name), set()).add(user)
+        for role, people in project_role_holders(project=project).items():
+            self.by_role[role] = set(people)
+            for user in people:
+                for name in {user.username, user.email, user.get_full_name()} - {""}:
+                    self.by_name.setdefault(_key(name), set()).add(user)
 
     def __call__(self, text: str):
         key = _key(text)

@@ -21,6 +21,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.core.models import AppendOnlyModel
 from apps.projects.choices import Stage
 from apps.projects.models import Project, ProjectScopedModel
 from apps.signoffs.models import SignoffRequest
@@ -221,54 +222,34 @@ class Risk(ProjectScopedModel):
         return self.days_overdue > 0
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    """Decisions are recorded, never changed or removed (they go only with their risk or project)."""
-
-    def update(self, **kwargs):
-        raise PermissionError("Risk decisions are append-only.")
-
-    def delete(self):
-        raise PermissionError("Risk decisions are append-only.")
-
-
-class AppendOnlyDecision(models.Model):
+class RiskDecision(AppendOnlyModel):
     """A decision on a risk (subclasses add `risk` and who decided): when, and a note. Saved once, never changed."""
 
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         abstract = True
         ordering = ["-created_at", "-id"]
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Risk decisions are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Risk decisions are append-only.")
 
     def get_additional_data(self) -> dict:
         return {"project_id": self.risk.project_id, "risk_id": self.risk_id}
 
 
-class RiskReview(AppendOnlyDecision):
+class RiskReview(RiskDecision):
     """A reassessment that confirmed the risk as it stands ("Reviewed, no change")."""
 
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="reviews")
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    class Meta(AppendOnlyDecision.Meta):
+    class Meta(RiskDecision.Meta):
         pass
 
     def __str__(self) -> str:
         return f"{self.risk.code} reviewed, no change, by {self.reviewed_by} on {self.created_at:%Y-%m-%d}"
 
 
-class RiskAcceptanceProposal(AppendOnlyDecision):
+class RiskAcceptanceProposal(RiskDecision):
     """An acceptance above the project's threshold, as submitted for sign-off.
 
     It is the sign-off engine's target: what the Product Owner and the Security /
@@ -290,7 +271,7 @@ class RiskAcceptanceProposal(AppendOnlyDecision):
         related_query_name="risk_acceptance_proposal",
     )
 
-    class Meta(AppendOnlyDecision.Meta):
+    class Meta(RiskDecision.Meta):
         pass
 
     def __str__(self) -> str:
@@ -300,7 +281,7 @@ class RiskAcceptanceProposal(AppendOnlyDecision):
         return self.risk.get_absolute_url()
 
 
-class RiskAcceptance(AppendOnlyDecision):
+class RiskAcceptance(RiskDecision):
     """A decision to live with a risk's residual rating until `expires_on`.
 
     Above the threshold it comes from an approved sign-off (`proposal`); `accepted_by`
@@ -321,7 +302,7 @@ class RiskAcceptance(AppendOnlyDecision):
         help_text="The signed-off proposal, for an acceptance above the threshold.",
     )
 
-    class Meta(AppendOnlyDecision.Meta):
+    class Meta(RiskDecision.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=LessThanOrEqual(F("residual_score"), F("threshold")) | Q(proposal__isnull=False),

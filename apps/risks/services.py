@@ -15,24 +15,27 @@ The register's rules live here once:
 """
 
 import datetime
-from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.core.cadence import cadence_delta
 from apps.core.permissions import has_object_perm
 from apps.notifications.services import notify
 from apps.projects import roles
-from apps.projects.choices import Role
-from apps.projects.models import Membership, Project
+from apps.projects.choices import ProjectStatus, Role
+from apps.projects.models import Project
+from apps.projects.selectors import members_by_project, project_members, project_role_holders
+from apps.projects.services import ensure_project_writable
 from apps.signoffs import services as signoff_services
 from apps.signoffs import targets
+from apps.signoffs.approvers import ApproverSpec
 from apps.signoffs.choices import Policy, RequestState
 from apps.signoffs.models import SignoffRequest
 
-from .choices import REVIEW_FREQUENCY_DAYS, NotificationKind, ReviewFrequency, RiskStatus
+from .choices import NotificationKind, ReviewFrequency, RiskStatus
 from .models import (
     Risk,
     RiskAcceptance,
@@ -69,7 +72,8 @@ SIGNED_RISK_FIELDS = ("residual_impact", "residual_likelihood", "mitigation")
 
 
 def next_review_date(frequency: str, *, today: datetime.date | None = None) -> datetime.date:
-    return (today or timezone.localdate()) + datetime.timedelta(days=REVIEW_FREQUENCY_DAYS[frequency])
+    """One step of the review frequency after `today`: a month is a calendar month (apps.core.cadence)."""
+    return (today or timezone.localdate()) + cadence_delta(frequency)
 
 
 # --- The register and its codes ---------------------------------------------------
@@ -95,6 +99,7 @@ def _take_numbers(*, register: RiskRegister, count: int, after: int = 0) -> list
 @transaction.atomic
 def risk_register_update(*, actor, project: Project, acceptance_threshold: int) -> RiskRegister:
     """Set the highest residual score that may be accepted without a sign-off."""
+    ensure_project_writable(project)
     register = risk_register_get(project=project, lock=True)
     register.acceptance_threshold = acceptance_threshold
     register.full_clean()
@@ -106,7 +111,7 @@ def risk_register_update(*, actor, project: Project, acceptance_threshold: int) 
 
 
 def _check_owner(*, project: Project, owner) -> None:
-    if owner is not None and not Membership.objects.filter(project=project, user=owner).exists():
+    if owner is not None and not project_members(project=project).filter(pk=owner.pk).exists():
         raise ValidationError({"owner": f"{owner} is not a member of {project}: a risk's owner must be a member."})
 
 
@@ -146,6 +151,7 @@ def _risk_insert(risk: Risk, *, number: int) -> Risk:
 @transaction.atomic
 def risk_create(*, actor, project: Project, **fields) -> Risk:
     """Record a risk under the next free code of its project."""
+    ensure_project_writable(project)
     _check_owner(project=project, owner=fields.get("owner"))
     risk = risk_build(actor=actor, project=project, **fields)
     register = risk_register_get(project=project, lock=True)
@@ -159,6 +165,7 @@ def risk_import_save(*, actor, project: Project, risks: list[Risk], codes: list[
 
     Raises a ValidationError naming the codes that were issued meanwhile; nothing is saved then.
     """
+    ensure_project_writable(project)
     register = risk_register_get(project=project, lock=True)
     given = [number for number in codes if number is not None]
     taken = sorted(number for number in given if number <= register.last_number)
@@ -179,6 +186,7 @@ def _lock(risk: Risk) -> Risk:
 @transaction.atomic
 def risk_update(*, actor, risk: Risk, **fields) -> Risk:
     """Change a risk; any real change is a reassessment and restarts its review period."""
+    ensure_project_writable(risk.project)
     risk = _lock(risk)
     _check_fields(fields, status=risk.status)
     if "owner" in fields and fields["owner"] != risk.owner:
@@ -215,6 +223,7 @@ def risk_update(*, actor, risk: Risk, **fields) -> Risk:
 @transaction.atomic
 def risk_delete(*, actor, risk: Risk) -> None:
     """Delete a risk recorded by mistake. Its code stays issued; a risk with decisions is closed instead."""
+    ensure_project_writable(risk.project)
     risk = _lock(risk)
     if (
         RiskReview.objects.filter(risk=risk).exists()
@@ -233,6 +242,7 @@ def risk_delete(*, actor, risk: Risk) -> None:
 @transaction.atomic
 def risk_review(*, actor, risk: Risk, note: str = "") -> RiskReview:
     """ "Reviewed, no change": record the reassessment and restart the review period."""
+    ensure_project_writable(risk.project)
     risk = _lock(risk)
     if not risk.is_live:
         raise ValidationError(f"{risk.code} is closed: reopen it before reviewing it.")
@@ -265,12 +275,9 @@ def acceptance_signoff_problem(*, actor, project: Project) -> str | None:
     engine never lets the requester decide their own request, so a role that only
     the requester holds would leave its approval slot empty forever.
     """
-    holders: dict[str, set[int]] = {role: set() for role in SIGNOFF_ROLES}
-    for role, user_id in Membership.objects.filter(project=project, role__in=SIGNOFF_ROLES).values_list(
-        "role", "user_id"
-    ):
-        holders[role].add(user_id)
-    for role, users in holders.items():
+    holders = project_role_holders(project=project, roles=SIGNOFF_ROLES)
+    for role in SIGNOFF_ROLES:
+        users = {person.pk for person in holders.get(role, [])}
         label = Role(role).label
         if not users:
             return (
@@ -329,9 +336,7 @@ def _acceptance_signoff_request(
     proposal.full_clean()
     proposal.save()
     try:
-        return signoff_services.signoff_request(
-            actor=actor, target=proposal, due_on=due_on, roles=list(SIGNOFF_ROLES), policy=Policy.ALL, note=note
-        )
+        return signoff_services.signoff_request(actor=actor, target=proposal, due_on=due_on, note=note)
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             raise
@@ -361,6 +366,7 @@ def risk_accept(
     on `signoff_due_on`, by default in SIGNOFF_DUE_DAYS days (or on the expiry
     date, if that comes sooner).
     """
+    ensure_project_writable(risk.project)
     risk = _lock(risk)
     register = risk_register_get(project=risk.project)
     needs_signoff = acceptance_needs_signoff(risk=risk, register=register, actor=actor)
@@ -429,14 +435,19 @@ class RiskAcceptanceSignoff(targets.TargetAdapter):
     def url(self, proposal) -> str:
         return proposal.risk.get_absolute_url()
 
-    def evidence(self, request) -> dict:
-        proposal = RiskAcceptanceProposal.objects.select_related("risk__project", "risk__owner", "proposed_by").get(
-            pk=request.target_id
+    def default_approvers(self, proposal) -> ApproverSpec:
+        return ApproverSpec(
+            roles=tuple(SIGNOFF_ROLES), policy=Policy.ALL, source="Risk acceptance above the project's threshold"
         )
-        return {"proposal": proposal, "risk": proposal.risk, "signed": request.snapshot}
 
-    def on_closed(self, request, state: str, *, note: str = "") -> None:
-        proposal = RiskAcceptanceProposal.objects.select_related("risk__project").get(pk=request.target_id)
+    def evidence(self, signoff) -> dict:
+        proposal = RiskAcceptanceProposal.objects.select_related("risk__project", "risk__owner", "proposed_by").get(
+            pk=signoff.target_id
+        )
+        return {"proposal": proposal, "risk": proposal.risk, "signed": signoff.snapshot}
+
+    def on_closed(self, signoff, state: str, *, note: str = "") -> None:
+        proposal = RiskAcceptanceProposal.objects.select_related("risk__project").get(pk=signoff.target_id)
         risk = _lock(proposal.risk)
         if state == RequestState.APPROVED:
             if not risk.is_live:
@@ -468,15 +479,6 @@ class RiskAcceptanceSignoff(targets.TargetAdapter):
 
 
 # --- Periodic work: expiry and escalation, notified through the outbox --------------------------------------
-
-
-def _project_people(project_ids, roles) -> dict[int, list]:
-    """Active members holding one of `roles`, per project, in one query."""
-    people: dict[int, dict] = defaultdict(dict)
-    memberships = Membership.objects.filter(project_id__in=project_ids, role__in=roles, user__is_active=True)
-    for membership in memberships.select_related("user").order_by("user_id"):
-        people[membership.project_id][membership.user_id] = membership.user
-    return {project_id: list(users.values()) for project_id, users in people.items()}
 
 
 NOTIFICATION_SUBJECTS = {
@@ -515,10 +517,11 @@ def risk_acceptances_expire(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     expired = list(
         Risk.objects.filter(status=RiskStatus.ACCEPTED, accepted_until__lt=today)
+        .exclude(project__status=ProjectStatus.RETIRED)  # a retired project's register is kept as it was
         .select_for_update(skip_locked=True, of=("self",))
         .select_related("project", "owner")
     )
-    product_owners = _project_people({risk.project_id for risk in expired}, [Role.PRODUCT_OWNER])
+    product_owners = members_by_project(projects={risk.project_id for risk in expired}, roles=[Role.PRODUCT_OWNER])
     for risk in expired:
         ended_on = risk.accepted_until
         risk.status = RiskStatus.OPEN
@@ -538,8 +541,12 @@ def risk_escalations_plan(*, today: datetime.date | None = None) -> int:
     hears about each step of one aging episode once.
     """
     today = today or timezone.localdate()
-    aging = list(Risk.objects.aging(today=today).select_related("owner", "project"))
-    leads = _project_people({risk.project_id for risk in aging}, ESCALATION_ROLES)
+    aging = list(
+        Risk.objects.aging(today=today)
+        .exclude(project__status=ProjectStatus.RETIRED)
+        .select_related("owner", "project")
+    )
+    leads = members_by_project(projects={risk.project_id for risk in aging}, roles=ESCALATION_ROLES)
     due = 0
     for risk in aging:
         days_overdue = (today - risk.next_review_on).days

@@ -19,7 +19,7 @@ from apps.signoffs.models import SignoffRequest
 
 from . import exports, selectors, services
 from .choices import Band
-from .filters import LIVE, SORT_CHOICES, SORT_LABELS, describe_filters
+from .filters import LIVE, SORT_CHOICES, SORTS, describe_filters
 from .forms import RiskAcceptForm, RiskForm, RiskImportForm, RiskRegisterForm
 from .importing import EXAMPLE_FILE, RiskImportError, risk_import
 from .models import Risk
@@ -37,7 +37,7 @@ def _sort_columns(request, current: str) -> dict:
     """Per sortable column: the link that sorts by it (toggling direction) and its aria-sort value."""
     base = _query_without(request, "sort")
     columns = {}
-    for key in SORT_LABELS:
+    for key in SORTS:
         active = current.lstrip("-") == key
         descending = current.startswith("-")
         target = f"-{key}" if active and not descending else key

@@ -2,33 +2,16 @@
 
 from django.contrib import admin
 
+from apps.core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import Approver, SignoffEvent, SignoffRequest
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ApproverInline(admin.TabularInline):
+class ApproverInline(ReadOnlyInline):
     model = Approver
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
-class EventInline(ApproverInline):
+class EventInline(ReadOnlyInline):
     model = SignoffEvent
     fields = ("created_at", "kind", "actor", "approver", "note", "fingerprint")
     readonly_fields = fields

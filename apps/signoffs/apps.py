@@ -9,6 +9,7 @@ class SignoffsConfig(AppConfig):
     def ready(self):
         from apps.audit.registry import audit_model
         from apps.notifications.registry import register_category
+        from apps.projects.governance import register_governance_records
 
         from .models import Approver, SignoffEvent, SignoffRequest
 
@@ -17,4 +18,7 @@ class SignoffsConfig(AppConfig):
         audit_model(SignoffEvent)
         register_category(
             "signoffs", "Sign-offs", "Requests for your sign-off, their outcome, and reminders when one is overdue."
+        )
+        register_governance_records(
+            "signoffs", "sign-off requests", lambda project: SignoffRequest.objects.filter(project=project).count()
         )

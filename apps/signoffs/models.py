@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 
+from apps.core.models import AppendOnlyModel
 from apps.projects.choices import Role
 from apps.projects.models import ProjectScopedModel
 
@@ -25,6 +26,9 @@ class SignoffRequest(ProjectScopedModel):
     title = models.CharField(max_length=200)
     policy = models.CharField(max_length=10, choices=Policy.choices, default=Policy.ALL)
     required_count = models.PositiveSmallIntegerField(null=True, blank=True, help_text="For N of M: N.")
+    approvers_source = models.CharField(
+        max_length=200, blank=True, help_text="Who named the approvers, e.g. the stage's approver roles."
+    )
     due_on = models.DateField()
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(blank=True)
@@ -81,15 +85,7 @@ class Approver(models.Model):
         return {"project_id": self.request.project_id}
 
 
-class SignoffEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Sign-off events are append-only.")
-
-    def delete(self):
-        raise PermissionError("Sign-off events are append-only.")
-
-
-class SignoffEvent(models.Model):
+class SignoffEvent(AppendOnlyModel):
     """One step of a request: requested, approved, rejected, withdrawn, invalidated. Never changed."""
 
     request = models.ForeignKey(SignoffRequest, on_delete=models.CASCADE, related_name="events")
@@ -101,8 +97,6 @@ class SignoffEvent(models.Model):
     note = models.TextField(blank=True)
     fingerprint = models.CharField(max_length=64, blank=True, help_text="Hash of what the decision was about.")
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = SignoffEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -120,14 +114,6 @@ class SignoffEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.actor or 'the portal'} on {self.request}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Sign-off events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Sign-off events are append-only.")
 
     def get_additional_data(self) -> dict:
         return {"project_id": self.request.project_id}

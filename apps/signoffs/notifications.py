@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from apps.notifications.services import notify
-from apps.projects.models import Membership
+from apps.projects.selectors import project_members
 
 from .choices import EventKind, RequestState
 from .models import SignoffRequest
@@ -27,9 +27,7 @@ def waiting_on(signoff: SignoffRequest) -> list:
     open_slots = signoff.approvers.filter(events__isnull=True)
     roles = [slot.role for slot in open_slots if slot.role]
     people = {slot.user for slot in open_slots if slot.user_id}
-    people |= {
-        m.user for m in Membership.objects.filter(project_id=signoff.project_id, role__in=roles).select_related("user")
-    }
+    people |= set(project_members(project=signoff.project_id, roles=roles))
     return sorted(
         (p for p in people if p.is_active and p.pk != signoff.requested_by_id and p.pk not in decided),
         key=lambda p: p.pk,

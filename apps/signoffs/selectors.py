@@ -2,6 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from apps.projects.choices import ProjectStatus
 from apps.projects.models import Membership
 
 from .choices import EventKind, RequestState
@@ -19,6 +20,7 @@ def signoff_inbox(*, user) -> QuerySet[SignoffRequest]:
     )
     return (
         SignoffRequest.objects.filter(state=RequestState.OPEN, project__memberships__user=user)
+        .exclude(project__status=ProjectStatus.RETIRED)  # a retired project is read-only: nothing to decide
         .exclude(requested_by=user)
         .filter(Exists(open_slot_for_me))
         .exclude(Exists(already_decided))
@@ -29,5 +31,5 @@ def signoff_inbox(*, user) -> QuerySet[SignoffRequest]:
     )
 
 
-def signoff_history(*, request: SignoffRequest) -> QuerySet[SignoffEvent]:
-    return request.events.select_related("actor", "approver__user").order_by("id")
+def signoff_history(*, signoff: SignoffRequest) -> QuerySet[SignoffEvent]:
+    return signoff.events.select_related("actor", "approver__user").order_by("id")

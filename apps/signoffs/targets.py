@@ -32,11 +32,17 @@ class TargetAdapter:
     def url(self, target) -> str:
         return target.get_absolute_url()
 
-    def evidence(self, request):
-        """Context for `evidence_template`: what approvers see next to their decision."""
-        return {"rows": snapshot_rows(request.snapshot)}
+    def default_approvers(self, target):
+        """The approvers when no registered provider names them (an `approvers.ApproverSpec`)."""
+        from .approvers import ApproverSpec  # approvers builds on this module
 
-    def on_closed(self, request, state: str, *, note: str = "") -> None:
+        return ApproverSpec()
+
+    def evidence(self, signoff):
+        """Context for `evidence_template`: what approvers see next to their decision."""
+        return {"rows": snapshot_rows(signoff.snapshot)}
+
+    def on_closed(self, signoff, state: str, *, note: str = "") -> None:
         """Called in the same transaction when a request is approved, rejected, withdrawn or invalidated."""
 
 

@@ -49,7 +49,7 @@ class SignoffRequestView(ProjectAccessMixin, TemplateView):
         signoff = self.signoff
         form = kwargs.pop("form", None) or DecisionForm()
         adapter = targets.adapter_for(signoff.target)
-        events = list(selectors.signoff_history(request=signoff))
+        events = list(selectors.signoff_history(signoff=signoff))
         decided = {event.approver_id: event for event in events if event.approver_id}
         return super().get_context_data(
             signoff=signoff,
@@ -73,11 +73,11 @@ class SignoffRequestView(ProjectAccessMixin, TemplateView):
         try:
             if action in ("approve", "reject"):
                 services.signoff_decide(
-                    actor=request.user, request=self.signoff, approve=action == "approve", note=note
+                    actor=request.user, signoff=self.signoff, approve=action == "approve", note=note
                 )
                 messages.success(request, f"Your {'approval' if action == 'approve' else 'rejection'} is recorded.")
             elif action == "withdraw":
-                services.signoff_withdraw(actor=request.user, request=self.signoff, note=note)
+                services.signoff_withdraw(actor=request.user, signoff=self.signoff, note=note)
                 messages.success(request, "The request is withdrawn.")
             else:
                 messages.error(request, "Unknown action.")

@@ -7,8 +7,9 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from knox.models import AuthToken
 
-from apps.audit.models import AppendOnlyError, AuditEntry
+from apps.audit.models import AuditEntry
 from apps.audit.services import audit_chain_verify
+from apps.core.models import AppendOnlyError
 from apps.projects.choices import Role
 from tests.factories import ProjectFactory, UserFactory, add_member
 from tests.projects.test_permission_matrix import edit_form_data
@@ -139,8 +140,10 @@ def test_csv_export_follows_filters_and_neutralises_formulas(client, project):
     response = client.get(
         reverse("audit:project-auditentry-list", args=[project.slug]), {"format": "csv", "action": "1"}
     )
-    assert response["Content-Type"] == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    content = b"".join(response.streaming_content)
+    assert content.startswith("\ufeff".encode())  # Excel reads the BOM as "this is UTF-8"
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     assert {row["action"] for row in rows} == {"update"}
     name_row = next(row for row in rows if row["field"] == "name")
     assert name_row["after"].startswith("'=HYPERLINK")

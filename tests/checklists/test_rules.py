@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from apps.checklists import services
 from apps.checklists.models import ItemResponse, ItemReview
+from apps.core.models import AppendOnlyError
 from tests.checklists.conftest import item
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +138,19 @@ def test_inline_edit_returns_the_row_with_the_new_status_and_owner(client, check
     assert row.status_code == 200 and html.lstrip().startswith('<tr id="row-ck-02-check"')
     assert '<option value="done" selected>' in html and "Saved." in html
     assert _status(checklist, "ck-02-check") == "done"
+
+
+def test_reviews_cannot_be_bulk_updated_or_deleted(checklist, team):
+    target = item(checklist, "ck-01-check")
+    services.item_response_update(actor=team["ds"], checklist=checklist, item=target, owner=team["ds"], status="done")
+    review = services.item_review(actor=team["ds2"], checklist=checklist, item=target)
+    for attempt in (
+        lambda: ItemReview.objects.filter(pk=review.pk).update(note="rewritten"),
+        lambda: ItemReview.objects.filter(pk=review.pk).delete(),
+        lambda: review.response.reviews.all().delete(),
+        lambda: ItemReview.objects.bulk_update([review], ["note"]),
+        review.delete,
+    ):
+        with pytest.raises(AppendOnlyError):
+            attempt()
+    assert ItemReview.objects.filter(pk=review.pk, note="").exists()

@@ -43,6 +43,7 @@ def test_a_malformed_registry_is_refused_by_name_and_loads_nothing(tmp_path):
         ("weekly", date(2026, 3, 2), date(2026, 3, 9)),
         ("monthly", date(2026, 1, 31), date(2026, 2, 28)),
         ("quarterly", date(2026, 11, 30), date(2027, 2, 28)),
+        ("annually", date(2028, 2, 29), date(2029, 2, 28)),
         ("each_deployment", date(2026, 3, 2), None),
         ("one_off", date(2026, 3, 2), None),
         ("on_interface_change", date(2026, 3, 2), None),
@@ -165,7 +166,7 @@ def test_registry_view_filters_sorts_by_due_date_and_exports_csv_with_formulas_e
 
     client.force_login(other.owner)
     export = client.get(reverse("deliverables:registry"), {"format": "csv"})
-    table = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    table = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
     assert table[0][:3] == ["project", "deliverable", "primary_stage"]
     assert {row[0] for row in table[1:]} == {'\'=HYPERLINK("http://evil")'}
     assert "'@Mallory +1" in {row[4] for row in table[1:]}

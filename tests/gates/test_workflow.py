@@ -18,8 +18,8 @@ from apps.signoffs.choices import RequestState
 from apps.signoffs.notifications import send_overdue_signoff_reminders
 
 
-def approve(request, user, note="Agreed"):
-    return signoff_services.signoff_decide(actor=user, request=request, approve=True, note=note)
+def approve(signoff, user, note="Agreed"):
+    return signoff_services.signoff_decide(actor=user, signoff=signoff, approve=True, note=note)
 
 
 def test_unmet_criteria_block_submission_and_say_which(scoping_gate):
@@ -39,11 +39,11 @@ def test_scoping_criteria_cover_the_profile_and_the_go_no_go_criteria(project, m
 def test_a_submitted_and_approved_scoping_gate_moves_the_project_on(scoping_gate):
     project, owner = scoping_gate.project, scoping_gate.project.owner
     gate = services.gate_update_criteria(actor=owner, gate=scoping_gate, go_no_go_criteria="AUC ≥ 0.75 on a sample")
-    request = services.gate_submit(actor=owner, gate=gate, note="Ready")
+    signoff = services.gate_submit(actor=owner, gate=gate, note="Ready")
     gate.refresh_from_db()
     assert gate.state == GateState.AWAITING_SIGNOFF
-    assert [a.role for a in request.approvers.all()] == [Role.EXECUTIVE_SPONSOR]
-    approve(request, project.sponsor)
+    assert [a.role for a in signoff.approvers.all()] == [Role.EXECUTIVE_SPONSOR]
+    approve(signoff, project.sponsor)
     gate.refresh_from_db()
     project.refresh_from_db()
     assert gate.state == GateState.APPROVED and gate.approved_at is not None
@@ -60,9 +60,9 @@ def test_a_submitted_and_approved_scoping_gate_moves_the_project_on(scoping_gate
 def test_a_rejection_returns_the_gate_to_in_progress_with_the_reason(scoping_gate):
     owner = scoping_gate.project.owner
     gate = services.gate_update_criteria(actor=owner, gate=scoping_gate, go_no_go_criteria="Uplift ≥ 2 points")
-    request = services.gate_submit(actor=owner, gate=gate)
+    signoff = services.gate_submit(actor=owner, gate=gate)
     signoff_services.signoff_decide(
-        actor=scoping_gate.project.sponsor, request=request, approve=False, note="Baseline too vague"
+        actor=scoping_gate.project.sponsor, signoff=signoff, approve=False, note="Baseline too vague"
     )
     gate.refresh_from_db()
     assert gate.state == GateState.IN_PROGRESS
@@ -114,11 +114,13 @@ def test_feasibility_needs_an_explicit_go_and_no_go_puts_the_project_on_hold(pro
     assert {c.key: c.met for c in gate_evidence(gate).criteria}["go-no-go-decision"] is True
 
 
-def test_deployment_gate_carries_security_fairness_risk_and_model_card_criteria(project):
+def test_deployment_gate_carries_security_fairness_risk_criteria_and_an_unfilled_model_card_slot(project):
     keys = {c.key: c for c in gate_evidence(gate_for(project=project, stage=Stage.DEPLOYMENT)).criteria}
     assert {"security-items", "fairness-items", "risk-register", "model-card"} <= set(keys)
-    assert keys["model-card"].met is None and not keys["model-card"].blocking
     assert keys["risk-register"].met is True
+    # Nothing fills the model-card slot yet: it is shown, not checked, and does not block.
+    assert keys["model-card"].met is None and not keys["model-card"].blocking
+    assert keys["model-card"].detail == "Not checked: no model card app installed."
 
 
 def test_approvers_are_emailed_when_a_gate_is_submitted_and_everyone_when_it_is_decided(
@@ -127,11 +129,11 @@ def test_approvers_are_emailed_when_a_gate_is_submitted_and_everyone_when_it_is_
     owner, sponsor = scoping_gate.project.owner, scoping_gate.project.sponsor
     gate = services.gate_update_criteria(actor=owner, gate=scoping_gate, go_no_go_criteria="x")
     with django_capture_on_commit_callbacks(execute=True):
-        request = services.gate_submit(actor=owner, gate=gate)
+        signoff = services.gate_submit(actor=owner, gate=gate)
     assert [m.to for m in mail.outbox] == [[sponsor.email]]
-    assert request.get_absolute_url() in mail.outbox[0].body
+    assert signoff.get_absolute_url() in mail.outbox[0].body
     with django_capture_on_commit_callbacks(execute=True):
-        approve(request, sponsor)
+        approve(signoff, sponsor)
     decided = mail.outbox[1:]
     assert sorted(m.to[0] for m in decided) == sorted([owner.email, sponsor.email])  # one e-mail each
     assert all("approved" in m.subject for m in decided)
@@ -160,11 +162,11 @@ def test_overdue_reminders_go_out_once_per_approver_request_and_day(
 def test_the_certificate_pdf_names_approvers_roles_and_the_fingerprint(client, scoping_gate, tmp_path):
     owner, sponsor = scoping_gate.project.owner, scoping_gate.project.sponsor
     gate = services.gate_update_criteria(actor=owner, gate=scoping_gate, go_no_go_criteria="x")
-    request = services.gate_submit(actor=owner, gate=gate)
+    signoff = services.gate_submit(actor=owner, gate=gate)
     client.force_login(owner)
     certificate = f"/projects/{gate.project.slug}/gates/scoping/certificate.pdf"
     assert client.get(certificate).status_code == 404  # not approved yet
-    approve(request, sponsor)
+    approve(signoff, sponsor)
     response = client.get(certificate)
     assert response["Content-Type"] == "application/pdf"
     path = tmp_path / "certificate.pdf"
@@ -175,5 +177,5 @@ def test_the_certificate_pdf_names_approvers_roles_and_the_fingerprint(client, s
         ).stdout.split()
     )
     assert "Vera Sponsor" in text and "Executive Sponsor" in text and "Approved" in text
-    assert request.fingerprint[:32] in text.replace(" ", "")
+    assert signoff.fingerprint[:32] in text.replace(" ", "")
     assert gate.project.name in text

@@ -44,9 +44,9 @@ def submit(risk, actor, *, days=90, note="Revenue impact is capped by the offer 
     return services.risk_accept(actor=actor, risk=risk, expires_on=in_days(days), note=note, **kwargs)
 
 
-def approve_all(request, approvers):
+def approve_all(signoff, approvers):
     for person in approvers.values():
-        signoff_services.signoff_decide(actor=person, request=request, approve=True)
+        signoff_services.signoff_decide(actor=person, signoff=signoff, approve=True)
 
 
 # --- The service -----------------------------------------------------------------------------
@@ -62,12 +62,12 @@ def test_at_or_below_the_threshold_the_acceptance_takes_effect_directly(make_ris
 
 
 def test_above_the_threshold_a_signoff_request_is_opened_and_the_risk_is_not_accepted(high_risk, team, approvers):
-    request = submit(high_risk, team["compliance"])
-    assert isinstance(request, SignoffRequest)
-    assert (request.state, request.policy, request.requested_by) == (RequestState.OPEN, Policy.ALL, team["compliance"])
-    assert {slot.role for slot in request.approvers.all()} == {Role.PRODUCT_OWNER, Role.COMPLIANCE_OFFICER}
-    assert request.due_on == in_days(services.SIGNOFF_DUE_DAYS)
-    assert request.snapshot == {
+    signoff = submit(high_risk, team["compliance"])
+    assert isinstance(signoff, SignoffRequest)
+    assert (signoff.state, signoff.policy, signoff.requested_by) == (RequestState.OPEN, Policy.ALL, team["compliance"])
+    assert {slot.role for slot in signoff.approvers.all()} == {Role.PRODUCT_OWNER, Role.COMPLIANCE_OFFICER}
+    assert signoff.due_on == in_days(services.SIGNOFF_DUE_DAYS)
+    assert signoff.snapshot == {
         "risk": "R-001",
         "residual_impact": 4,
         "residual_likelihood": 3,
@@ -77,7 +77,7 @@ def test_above_the_threshold_a_signoff_request_is_opened_and_the_risk_is_not_acc
         "threshold": 4,
         "justification": "Revenue impact is capped by the offer limit",
     }
-    assert isinstance(request.target, RiskAcceptanceProposal)
+    assert isinstance(signoff.target, RiskAcceptanceProposal)
     high_risk.refresh_from_db()
     assert high_risk.status == RiskStatus.OPEN and high_risk.accepted_until is None
     assert not RiskAcceptance.objects.exists()
@@ -92,47 +92,47 @@ def test_the_signoff_is_due_in_a_week_or_on_the_given_date_never_after_the_expir
 
 
 def test_product_owner_and_compliance_approvals_accept_it_until_the_requested_date(high_risk, team, approvers):
-    request = submit(high_risk, team["compliance"])
-    signoff_services.signoff_decide(actor=approvers["product_owner"], request=request, approve=True)
+    signoff = submit(high_risk, team["compliance"])
+    signoff_services.signoff_decide(actor=approvers["product_owner"], signoff=signoff, approve=True)
     high_risk.refresh_from_db()
     assert high_risk.status == RiskStatus.OPEN  # one of two approvals: not yet
 
-    signoff_services.signoff_decide(actor=approvers["compliance"], request=request, approve=True)
+    signoff_services.signoff_decide(actor=approvers["compliance"], signoff=signoff, approve=True)
     high_risk.refresh_from_db()
     assert high_risk.status == RiskStatus.ACCEPTED and high_risk.accepted_until == in_days(90)
     acceptance = RiskAcceptance.objects.get()
-    assert acceptance.proposal == request.target
+    assert acceptance.proposal == signoff.target
     assert (acceptance.accepted_by, acceptance.residual_score, acceptance.threshold) == (team["compliance"], 12, 4)
 
 
 def test_a_rejection_leaves_the_risk_unaccepted_and_its_reason_on_the_risk_page(
     client, project, high_risk, team, approvers
 ):
-    request = submit(high_risk, team["compliance"])
+    signoff = submit(high_risk, team["compliance"])
     signoff_services.signoff_decide(
-        actor=approvers["product_owner"], request=request, approve=False, note="Mitigate the schema drift first"
+        actor=approvers["product_owner"], signoff=signoff, approve=False, note="Mitigate the schema drift first"
     )
     high_risk.refresh_from_db()
     assert high_risk.status == RiskStatus.OPEN and not RiskAcceptance.objects.exists()
     client.force_login(team["engineer"])
     page = client.get(high_risk.get_absolute_url()).content.decode()
-    assert "Mitigate the schema drift first" in page and f"/projects/{project.slug}/signoffs/{request.pk}/" in page
+    assert "Mitigate the schema drift first" in page and f"/projects/{project.slug}/signoffs/{signoff.pk}/" in page
 
 
 def test_a_withdrawn_request_leaves_the_risk_as_it_was_and_a_new_one_can_be_submitted(high_risk, team, approvers):
-    request = submit(high_risk, team["compliance"])
+    signoff = submit(high_risk, team["compliance"])
     with pytest.raises(ValidationError, match="already awaiting sign-off"):
         submit(high_risk, team["owner"])
-    signoff_services.signoff_withdraw(actor=team["compliance"], request=request, note="Wrong expiry date")
+    signoff_services.signoff_withdraw(actor=team["compliance"], signoff=signoff, note="Wrong expiry date")
     high_risk.refresh_from_db()
     assert high_risk.status == RiskStatus.OPEN
     assert submit(high_risk, team["compliance"], days=30).state == RequestState.OPEN
 
 
 def test_the_requester_cannot_approve_their_own_acceptance(high_risk, team, approvers):
-    request = submit(high_risk, team["compliance"])
+    signoff = submit(high_risk, team["compliance"])
     with pytest.raises(PermissionDenied, match="Separation of duties"):
-        signoff_services.signoff_decide(actor=team["compliance"], request=request, approve=True)
+        signoff_services.signoff_decide(actor=team["compliance"], signoff=signoff, approve=True)
 
 
 def test_the_only_holder_of_a_signoff_role_cannot_request_it(high_risk, team):
@@ -158,31 +158,31 @@ def test_a_project_without_a_compliance_officer_is_told_so(make_risk, member_of)
 def test_a_change_after_approval_invalidates_the_signoff_and_reopens_the_risk(
     high_risk, team, approvers, change, changed_key
 ):
-    request = submit(high_risk, team["compliance"])
-    approve_all(request, approvers)
+    signoff = submit(high_risk, team["compliance"])
+    approve_all(signoff, approvers)
     risk = services.risk_update(actor=team["engineer"], risk=Risk.objects.get(pk=high_risk.pk), **change)
     assert risk.status == RiskStatus.OPEN and risk.accepted_until is None
-    request.refresh_from_db()
-    assert request.state == RequestState.INVALIDATED
-    invalidation = request.events.get(kind=EventKind.INVALIDATED)
+    signoff.refresh_from_db()
+    assert signoff.state == RequestState.INVALIDATED
+    invalidation = signoff.events.get(kind=EventKind.INVALIDATED)
     assert changed_key in invalidation.note
     assert Risk.objects.get(pk=high_risk.pk).status == RiskStatus.OPEN
 
 
 def test_a_change_outside_what_was_signed_keeps_the_acceptance(high_risk, team, approvers):
-    request = submit(high_risk, team["compliance"])
-    approve_all(request, approvers)
+    signoff = submit(high_risk, team["compliance"])
+    approve_all(signoff, approvers)
     risk = services.risk_update(actor=team["engineer"], risk=Risk.objects.get(pk=high_risk.pk), title="Renamed")
     assert risk.status == RiskStatus.ACCEPTED
-    request.refresh_from_db()
-    assert request.state == RequestState.APPROVED
+    signoff.refresh_from_db()
+    assert signoff.state == RequestState.APPROVED
 
 
 def test_a_change_while_pending_stops_the_decision(high_risk, team, approvers):
-    request = submit(high_risk, team["compliance"])
+    signoff = submit(high_risk, team["compliance"])
     services.risk_update(actor=team["engineer"], risk=high_risk, residual_likelihood=2)
     with pytest.raises(ValidationError, match="has changed since the request was opened"):
-        signoff_services.signoff_decide(actor=approvers["product_owner"], request=request, approve=True)
+        signoff_services.signoff_decide(actor=approvers["product_owner"], signoff=signoff, approve=True)
 
 
 def test_a_signed_off_acceptance_expires_like_any_other(make_risk, team, approvers):
@@ -210,29 +210,29 @@ def test_accept_page_submits_for_signoff_and_the_risk_page_links_to_it(client, p
     page = client.get(url).content.decode()
     assert "This acceptance needs a sign-off" in page and "Submit for sign-off" in page
     response = client.post(url, {"expires_on": in_days(60).isoformat(), "note": "Capped loss"}, follow=True)
-    request = SignoffRequest.objects.get()
+    signoff = SignoffRequest.objects.get()
     body = response.content.decode()
     assert "submitted for sign-off" in body and "you cannot approve it yourself" in body
-    assert "Acceptance awaiting sign-off" in body and request.get_absolute_url() in body
+    assert "Acceptance awaiting sign-off" in body and signoff.get_absolute_url() in body
     assert "Accept risk</a>" not in body  # one acceptance decision at a time
 
     client.force_login(approvers["product_owner"])
-    signoff_page = client.get(request.get_absolute_url()).content.decode()
+    signoff_page = client.get(signoff.get_absolute_url()).content.decode()
     assert "R-001" in signoff_page and "Capped loss" in signoff_page and "Approve" in signoff_page
-    client.post(request.get_absolute_url(), {"action": "approve"})
+    client.post(signoff.get_absolute_url(), {"action": "approve"})
     client.force_login(approvers["compliance"])
-    client.post(request.get_absolute_url(), {"action": "approve", "note": "OK with the cap"})
+    client.post(signoff.get_absolute_url(), {"action": "approve", "note": "OK with the cap"})
     high_risk.refresh_from_db()
     assert high_risk.status == RiskStatus.ACCEPTED and high_risk.accepted_until == in_days(60)
 
 
 def test_requester_sees_why_they_cannot_approve(client, high_risk, team, approvers):
-    request = submit(high_risk, team["compliance"])
+    signoff = submit(high_risk, team["compliance"])
     client.force_login(team["compliance"])
-    response = client.post(request.get_absolute_url(), {"action": "approve"}, follow=True)
+    response = client.post(signoff.get_absolute_url(), {"action": "approve"}, follow=True)
     assert "Separation of duties" in response.content.decode()
-    request.refresh_from_db()
-    assert request.state == RequestState.OPEN
+    signoff.refresh_from_db()
+    assert signoff.state == RequestState.OPEN
 
 
 def test_accept_page_warns_the_only_product_owner_and_disables_the_button(client, project, high_risk, team):
@@ -280,16 +280,16 @@ def test_api_accept_answers_202_with_the_signoff_request_and_approvers_decide_th
     )
     assert response.status_code == 202, response.json()
     body = response.json()
-    request = SignoffRequest.objects.get()
-    assert body["signoff_request"] == request.pk and body["state"] == "open"
-    assert body["url"] == f"/projects/{project.slug}/signoffs/{request.pk}/"
+    signoff = SignoffRequest.objects.get()
+    assert body["signoff_request"] == signoff.pk and body["state"] == "open"
+    assert body["url"] == f"/projects/{project.slug}/signoffs/{signoff.pk}/"
     assert set(body["approvers"]) == {"Product Owner", Role.COMPLIANCE_OFFICER.label}
     assert api_client.get(f"/api/v1/projects/{project.slug}/risks/R-001/").json()["status"] == "open"
 
     for person in approvers.values():
         api_client.force_authenticate(person)
         decided = api_client.post(
-            f"/api/v1/projects/{project.slug}/signoffs/{request.pk}/decide/", {"approve": True}, format="json"
+            f"/api/v1/projects/{project.slug}/signoffs/{signoff.pk}/decide/", {"approve": True}, format="json"
         )
         assert decided.status_code == 200, decided.json()
     risk = api_client.get(f"/api/v1/projects/{project.slug}/risks/R-001/").json()
@@ -315,9 +315,9 @@ def test_api_surfaces_why_a_signoff_cannot_be_requested(api_client, project, hig
 
 
 def test_approvers_see_the_risk_and_what_they_sign_next_to_their_decision(client, high_risk, team, approvers):
-    request = submit(high_risk, team["compliance"], note="Offer cap limits the loss")
+    signoff = submit(high_risk, team["compliance"], note="Offer cap limits the loss")
     client.force_login(approvers["product_owner"])
-    page = client.get(request.get_absolute_url()).content.decode()
+    page = client.get(signoff.get_absolute_url()).content.decode()
     evidence = page[page.index("What is being signed") : page.index("History")]
     assert high_risk.code in evidence and high_risk.title in evidence
     assert "Schema alerts" in evidence and "Offer cap limits the loss" in evidence

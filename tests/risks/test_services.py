@@ -10,6 +10,8 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from apps.audit.models import AuditEntry
+from apps.core.cadence import Cadence
+from apps.core.models import AppendOnlyError
 from apps.notifications.models import Notification
 from apps.risks import selectors, services
 from apps.risks.choices import NotificationKind, ReviewFrequency, RiskStatus
@@ -71,16 +73,29 @@ def test_reviewed_no_change_records_who_and_when_and_restarts_the_period(make_ri
         review = services.risk_review(actor=team["mlops"], risk=risk, note="Still as assessed")
         risk.refresh_from_db()
         assert risk.last_reviewed_by == team["mlops"] and risk.last_reviewed_at == review.created_at
-        assert risk.next_review_on == TODAY + datetime.timedelta(days=70) and not risk.is_aging
+        assert risk.next_review_on == datetime.date(2026, 5, 11) and not risk.is_aging  # a calendar month on
     history = selectors.risk_history(risk=risk)
     assert {entry.content_type.model for entry in history} == {"risk", "riskreview"}
 
 
+@pytest.mark.parametrize(
+    ("frequency", "today", "due"),
+    [
+        (ReviewFrequency.WEEKLY, datetime.date(2026, 12, 29), datetime.date(2027, 1, 5)),
+        (ReviewFrequency.MONTHLY, datetime.date(2026, 1, 31), datetime.date(2026, 2, 28)),
+        (ReviewFrequency.QUARTERLY, datetime.date(2026, 11, 30), datetime.date(2027, 2, 28)),
+    ],
+)
+def test_review_frequencies_are_calendar_cadences(frequency, today, due):
+    assert set(ReviewFrequency.values) <= set(Cadence.values)
+    assert services.next_review_date(frequency, today=today) == due
+
+
 def test_reviews_and_acceptances_are_append_only(make_risk, team):
     review = services.risk_review(actor=team["owner"], risk=make_risk())
-    with pytest.raises(PermissionError):
+    with pytest.raises(AppendOnlyError):
         review.save()
-    with pytest.raises(PermissionError):
+    with pytest.raises(AppendOnlyError):
         type(review).objects.filter(pk=review.pk).update(note="edited")
 
 

@@ -113,7 +113,7 @@ def test_team_members_record_review_and_propose_but_only_governing_roles_accept_
     assert client.post(f"{base}R-002/delete/").status_code == 403
     signoff = SignoffRequest.objects.get()
     for approver in (team["owner"], team["compliance"]):
-        signoff_services.signoff_decide(actor=approver, request=signoff, approve=True)
+        signoff_services.signoff_decide(actor=approver, signoff=signoff, approve=True)
     assert Risk.objects.get(number=1).status == RiskStatus.ACCEPTED
     client.force_login(team["compliance"])
     assert client.post(f"{base}R-002/delete/").status_code == 302

@@ -30,8 +30,8 @@ class CharterAdapter(targets.TargetAdapter):
             "guardrails": target.guardrail_metrics,
         }
 
-    def on_closed(self, request, state, *, note=""):
-        self.closed.append((request.pk, state, note))
+    def on_closed(self, signoff, state, *, note=""):
+        self.closed.append((signoff.pk, state, note))
 
 
 @pytest.fixture

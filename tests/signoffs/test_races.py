@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
 
 from apps.signoffs import services
+from apps.signoffs.approvers import ApproverSpec
 from apps.signoffs.choices import EventKind, Policy, RequestState
 from apps.signoffs.models import SignoffRequest
 
@@ -44,35 +45,34 @@ def postgres_only():
 
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_approvers_deciding_at_once_close_an_any_request_exactly_once(charter, project, team, due, attempt):
-    request = services.signoff_request(
+    signoff = services.signoff_request(
         actor=project.owner,
         target=project,
         due_on=due,
-        roles=["compliance_officer", "ethics_reviewer"],
-        policy=Policy.ANY,
+        approvers=ApproverSpec(roles=("compliance_officer", "ethics_reviewer"), policy=Policy.ANY),
     )
     outcomes = race(
-        lambda: services.signoff_decide(actor=team["compliance"], request=request, approve=True),
-        lambda: services.signoff_decide(actor=team["ethics"], request=request, approve=True),
+        lambda: services.signoff_decide(actor=team["compliance"], signoff=signoff, approve=True),
+        lambda: services.signoff_decide(actor=team["ethics"], signoff=signoff, approve=True),
     )
     assert sorted(o.split(":")[0] for o in outcomes) == ["ok", "refused"], outcomes
-    request = SignoffRequest.objects.get(pk=request.pk)
-    assert request.state == RequestState.APPROVED
-    assert request.events.filter(kind=EventKind.APPROVED).count() == 1
+    signoff = SignoffRequest.objects.get(pk=signoff.pk)
+    assert signoff.state == RequestState.APPROVED
+    assert signoff.events.filter(kind=EventKind.APPROVED).count() == 1
     assert len(charter.closed) == 1
 
 
 @pytest.mark.parametrize("attempt", range(3))
 def test_a_decision_racing_a_withdrawal_leaves_one_consistent_outcome(charter, project, team, due, attempt):
-    request = services.signoff_request(
-        actor=project.owner, target=project, due_on=due, roles=["ethics_reviewer"], policy=Policy.ALL
+    signoff = services.signoff_request(
+        actor=project.owner, target=project, due_on=due, approvers=ApproverSpec(roles=("ethics_reviewer",))
     )
     outcomes = race(
-        lambda: services.signoff_decide(actor=team["ethics"], request=request, approve=True),
-        lambda: services.signoff_withdraw(actor=project.owner, request=request),
+        lambda: services.signoff_decide(actor=team["ethics"], signoff=signoff, approve=True),
+        lambda: services.signoff_withdraw(actor=project.owner, signoff=signoff),
     )
     assert sorted(o.split(":")[0] for o in outcomes) == ["ok", "refused"], outcomes
-    request = SignoffRequest.objects.get(pk=request.pk)
-    kinds = list(request.events.exclude(kind=EventKind.REQUESTED).values_list("kind", flat=True))
+    signoff = SignoffRequest.objects.get(pk=signoff.pk)
+    kinds = list(signoff.events.exclude(kind=EventKind.REQUESTED).values_list("kind", flat=True))
     assert len(kinds) == 1
-    assert request.state == (RequestState.APPROVED if kinds == [EventKind.APPROVED] else RequestState.WITHDRAWN)
+    assert signoff.state == (RequestState.APPROVED if kinds == [EventKind.APPROVED] else RequestState.WITHDRAWN)

@@ -3,60 +3,63 @@ from django.urls import reverse
 
 from apps.projects.choices import Role
 from apps.signoffs import services
+from apps.signoffs.approvers import ApproverSpec
 from apps.signoffs.choices import EventKind, Policy, RequestState
 from tests.factories import ProjectFactory, UserFactory, add_member
 
 
 def make_request(project, due, roles=("compliance_officer", "ethics_reviewer"), **kwargs):
-    return services.signoff_request(actor=project.owner, target=project, due_on=due, roles=list(roles), **kwargs)
+    return services.signoff_request(
+        actor=project.owner, target=project, due_on=due, approvers=ApproverSpec(roles=tuple(roles), **kwargs)
+    )
 
 
 def test_an_approver_decides_in_the_browser_with_the_evidence_on_the_page(client, charter, project, team, due):
-    request = make_request(project, due, policy=Policy.ANY)
+    signoff = make_request(project, due, policy=Policy.ANY)
     client.force_login(team["ethics"])
     inbox = client.get(reverse("signoffs:inbox")).content.decode()
-    assert request.title in inbox
-    page = client.get(request.get_absolute_url()).content.decode()
-    assert "What is being signed" in page and "AUC-ROC ≥ 0.80" in page and request.fingerprint in page
-    response = client.post(request.get_absolute_url(), {"action": "approve", "note": "Looks right"})
+    assert signoff.title in inbox
+    page = client.get(signoff.get_absolute_url()).content.decode()
+    assert "What is being signed" in page and "AUC-ROC ≥ 0.80" in page and signoff.fingerprint in page
+    response = client.post(signoff.get_absolute_url(), {"action": "approve", "note": "Looks right"})
     assert response.status_code == 302
-    request.refresh_from_db()
-    assert request.state == RequestState.APPROVED
+    signoff.refresh_from_db()
+    assert signoff.state == RequestState.APPROVED
 
 
 def test_a_rejection_without_a_reason_is_refused_in_the_browser_and_nothing_is_saved(
     client, charter, project, team, due
 ):
-    request = make_request(project, due)
+    signoff = make_request(project, due)
     client.force_login(team["compliance"])
-    response = client.post(request.get_absolute_url(), {"action": "reject", "note": ""})
+    response = client.post(signoff.get_absolute_url(), {"action": "reject", "note": ""})
     assert response.status_code == 400
     assert "Say why you reject" in response.content.decode()
-    assert request.events.count() == 1
+    assert signoff.events.count() == 1
 
 
 def test_the_requester_sees_no_decision_form(client, charter, project, team, due):
-    request = make_request(project, due)
+    signoff = make_request(project, due)
     client.force_login(project.owner)
-    page = client.get(request.get_absolute_url()).content.decode()
+    page = client.get(signoff.get_absolute_url()).content.decode()
     assert "separation of duties" in page and 'value="approve"' not in page
-    client.post(request.get_absolute_url(), {"action": "approve"})
-    assert not request.events.filter(kind=EventKind.APPROVED).exists()
+    client.post(signoff.get_absolute_url(), {"action": "approve"})
+    assert not signoff.events.filter(kind=EventKind.APPROVED).exists()
 
 
 def test_outsiders_get_404_for_a_sign_off_in_ui_and_api(client, api_client, charter, project, team, due, outsider):
-    request = make_request(project, due)
+    signoff = make_request(project, due)
     client.force_login(outsider)
-    assert client.get(request.get_absolute_url()).status_code == 404
+    assert client.get(signoff.get_absolute_url()).status_code == 404
     api_client.force_authenticate(outsider)
-    url = f"/api/v1/projects/{project.slug}/signoffs/{request.pk}/"
+    url = f"/api/v1/projects/{project.slug}/signoffs/{signoff.pk}/"
     assert api_client.get(url).status_code == 404
     assert api_client.post(f"{url}decide/", {"approve": True}, format="json").status_code == 404
 
 
 def test_api_decide_and_withdraw_follow_the_same_rules(api_client, charter, project, team, due, auditor):
-    request = make_request(project, due)
-    url = f"/api/v1/projects/{project.slug}/signoffs/{request.pk}/"
+    signoff = make_request(project, due)
+    url = f"/api/v1/projects/{project.slug}/signoffs/{signoff.pk}/"
     api_client.force_authenticate(auditor)
     assert api_client.get(url).json()["state"] == "open"
     refused = api_client.post(f"{url}decide/", {"approve": True}, format="json")

@@ -16,7 +16,6 @@ from apps.projects.access import ProjectPermission, ProjectScopedAPIMixin
 
 from .. import selectors, services
 from ..choices import EvidenceKind
-from ..filters import ItemFilterForm
 from ..models import Evidence, ItemComment, ProjectChecklist, TemplateVersion
 from .serializers import (
     ChecklistApplySerializer,
@@ -208,8 +207,7 @@ class ChecklistItemViewSet(ChecklistScopedMixin, viewsets.GenericViewSet):
         return selectors.item_row(checklist=self.checklist, item=self.item())
 
     def list(self, request, *args, **kwargs):
-        filters = ItemFilterForm(request.query_params or None).filters()
-        rows = selectors.checklist_rows(checklist=self.checklist, user=request.user, filters=filters)
+        rows = selectors.checklist_rows(checklist=self.checklist, user=request.user, filters=request.query_params)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(ItemRowSerializer(page, many=True).data)
 

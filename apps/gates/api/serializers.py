@@ -4,6 +4,7 @@ from apps.accounts.api.serializers import UserSummarySerializer
 
 from ..choices import GoNoGo
 from ..models import Gate, GateEvent
+from ..states import available_actions
 
 
 class CriterionSerializer(serializers.Serializer):
@@ -11,6 +12,7 @@ class CriterionSerializer(serializers.Serializer):
     label = serializers.CharField()
     met = serializers.BooleanField(allow_null=True)
     detail = serializers.CharField()
+    url = serializers.CharField(help_text="Where the criterion is fixed (a path in the portal).")
 
 
 class GateEventSerializer(serializers.ModelSerializer):
@@ -26,6 +28,7 @@ class GateSerializer(serializers.ModelSerializer):
 
     criteria = serializers.SerializerMethodField()
     criteria_met = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
 
     class Meta:
@@ -39,6 +42,7 @@ class GateSerializer(serializers.ModelSerializer):
             "approved_at",
             "criteria_met",
             "criteria",
+            "actions",
             "history",
         ]
 
@@ -50,6 +54,10 @@ class GateSerializer(serializers.ModelSerializer):
 
     def get_criteria_met(self, gate) -> bool:
         return self._evidence(gate).met
+
+    def get_actions(self, gate) -> list[str]:
+        """What you may do on this gate now (apps/gates/states.py), e.g. ["submit", "criteria"]."""
+        return sorted(available_actions(gate, self.context["perms"]))
 
     def get_history(self, gate) -> list[dict]:
         return GateEventSerializer(self.context["history"](gate), many=True).data

@@ -6,12 +6,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from apps.projects import roles
-from apps.projects.access import ProjectPermission, ProjectScopedAPIMixin
+from apps.projects.access import ProjectPermission, ProjectScopedAPIMixin, effective_perms
 from apps.projects.choices import Stage
 from apps.signoffs.api.serializers import SignoffRequestSerializer
 
 from .. import selectors, services
-from ..criteria import gate_evidence
+from ..criteria import gate_evidence, project_records
 from ..models import Gate
 from .serializers import (
     CriteriaSerializer,
@@ -41,17 +41,25 @@ class GateViewSet(ProjectScopedAPIMixin, viewsets.GenericViewSet):
     }
 
     def get_serializer_context(self):
-        computed = {}  # one computation per gate and request: several fields read it
+        # The project's records are fetched once and every gate is judged from them, so the list
+        # costs the same number of queries however many checklists and deliverables there are.
+        computed, records = {}, []
 
         def evidence(gate):
             if gate.stage not in computed:
-                computed[gate.stage] = gate_evidence(gate)
+                if not records:
+                    records.append(project_records(gate.project))
+                computed[gate.stage] = gate_evidence(gate, records=records[0])
             return computed[gate.stage]
 
+        histories = selectors.gate_histories(project=self.parent_project) if self.action == "list" else None
         return {
             **super().get_serializer_context(),
             "evidence": evidence,
-            "history": lambda gate: selectors.gate_history(gate=gate),
+            "perms": effective_perms(self.request.user, self.parent_project),
+            "history": lambda gate: (
+                histories.get(gate.pk, []) if histories is not None else selectors.gate_history(gate=gate)
+            ),
         }
 
     def _gate(self, stage):

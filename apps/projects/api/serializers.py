@@ -26,10 +26,12 @@ class ProjectSerializer(serializers.ModelSerializer):
             "roi",
             "monthly_net_benefit",
             "payback_months",
+            "retired_at",
+            "retirement_reason",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["retired_at", "retirement_reason", "created_at", "updated_at"]
 
     def validate_slug(self, value):
         if self.instance is not None and value != self.instance.slug:

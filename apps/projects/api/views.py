@@ -1,7 +1,11 @@
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from apps.core.permissions import object_perms
 
 from .. import roles, selectors, services
 from ..access import ProjectPermission, ProjectScopedAPIMixin
@@ -10,9 +14,22 @@ from ..models import Membership, Project
 from .serializers import MembershipSerializer, ProjectSerializer
 
 
+class GovernanceRecordsConflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "has_governance_records"
+
+
+class RetireSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
 @extend_schema(tags=["projects"])
 class ProjectViewSet(viewsets.ModelViewSet):
-    """Projects you may see. Creating one makes you its Product Owner."""
+    """Projects you may see. Creating one makes you its Product Owner.
+
+    A project with governance records (sign-offs, gate events, risk acceptances...) cannot be
+    deleted (409): retire it (POST .../retire/), which makes it read-only and keeps it.
+    """
 
     queryset = Project.objects.none()  # for schema introspection; requests use get_queryset()
     serializer_class = ProjectSerializer
@@ -29,6 +46,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
         "PATCH": roles.CHANGE,
         "DELETE": roles.DELETE,
     }
+    methods_allowed_when_retired = ("DELETE",)  # a retired project without governance records may still go
 
     def get_queryset(self):
         return selectors.project_list(user=self.request.user).order_by("name")
@@ -43,7 +61,22 @@ class ProjectViewSet(viewsets.ModelViewSet):
         serializer.instance = services.project_update(actor=self.request.user, project=serializer.instance, **data)
 
     def perform_destroy(self, instance):
-        services.project_delete(actor=self.request.user, project=instance)
+        try:
+            services.project_delete(actor=self.request.user, project=instance)
+        except services.ProjectHasGovernanceRecords as error:
+            raise GovernanceRecordsConflict(" ".join(error.messages)) from error
+
+    @extend_schema(request=RetireSerializer, responses=ProjectSerializer)
+    @action(detail=True, methods=["post"])
+    def retire(self, request, project_slug=None):
+        """Retire the project: read-only from now on, kept with its records and auditable."""
+        project = self.get_object()
+        if roles.DELETE not in object_perms(request.user, project):
+            raise PermissionDenied("Your project roles do not allow retiring this project.")
+        data = RetireSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = services.project_retire(actor=request.user, project=project, **data.validated_data)
+        return Response(self.get_serializer(project).data)
 
 
 @extend_schema(tags=["projects"])

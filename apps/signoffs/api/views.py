@@ -57,7 +57,7 @@ class ProjectSignoffViewSet(ProjectScopedAPIMixin, viewsets.ReadOnlyModelViewSet
         signoff = self.get_object()
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.signoff_decide(actor=request.user, request=signoff, **data.validated_data)
+        services.signoff_decide(actor=request.user, signoff=signoff, **data.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=signoff.pk)).data)
 
     @extend_schema(request=WithdrawSerializer, responses=SignoffRequestSerializer)
@@ -66,5 +66,5 @@ class ProjectSignoffViewSet(ProjectScopedAPIMixin, viewsets.ReadOnlyModelViewSet
         signoff = self.get_object()
         data = WithdrawSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.signoff_withdraw(actor=request.user, request=signoff, **data.validated_data)
+        services.signoff_withdraw(actor=request.user, signoff=signoff, **data.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=signoff.pk)).data)

@@ -5,12 +5,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from apps.accounts.choices import PortalGroup
-from apps.checklists.services import demo_checklists_seed, templates_load_library
-from apps.deliverables.services import demo_deliverables_seed, registry_load
 from apps.projects import services
-from apps.projects.demo import DEMO_ADMIN, DEMO_AUDITOR, DEMO_PASSWORD, DEMO_PEOPLE, DEMO_PROJECTS
+from apps.projects.demo import DEMO_ADMIN, DEMO_AUDITOR, DEMO_PASSWORD, DEMO_PEOPLE, DEMO_PROJECTS, demo_seeds
 from apps.projects.models import Membership, Project
-from apps.risks.demo import demo_risks_seed
 
 
 class Command(BaseCommand):
@@ -56,15 +53,12 @@ class Command(BaseCommand):
                             services.membership_add(actor=owner, project=project, user=people[username], role=role)
         services.project_permissions_resync()  # grants follow roles.py even for demo members added long ago
 
-        # Checklist templates and the deliverables registry, applied to the demo projects with a few answers.
-        self.stdout.write(f"Checklist templates: {templates_load_library().summary()}")
-        self.stdout.write(f"Deliverables registry: {registry_load().summary()}")
-        for spec in DEMO_PROJECTS:
-            project = Project.objects.get(slug=spec["slug"])
-            with set_actor(project.created_by):
-                demo_checklists_seed(project=project, people=people)
-                demo_deliverables_seed(project=project)
-        self.stdout.write(f"Risk registers: {demo_risks_seed(people=people)}")
+        # Each app adds its demo records (checklists, deliverables, risks, ...) through its registered seed.
+        projects = {
+            project.slug: project for project in Project.objects.filter(slug__in=[p["slug"] for p in DEMO_PROJECTS])
+        }
+        for seed in demo_seeds():
+            self.stdout.write(seed.seed(people=people, projects=projects))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(people) + 2} users (password '{DEMO_PASSWORD}', demo only), "
