@@ -3,6 +3,8 @@ whose services keep codes, the status machine and the timeline consistent."""
 
 from django.contrib import admin
 
+from apps.core.admin import ReadOnlyAdmin
+
 from .models import (
     ActionItem,
     Incident,
@@ -12,17 +14,6 @@ from .models import (
     PostIncidentReview,
     TimelineEntry,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Incident)

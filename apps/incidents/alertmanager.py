@@ -23,10 +23,11 @@ from django.utils.dateparse import parse_datetime
 
 from apps.core.api.parsers import BoundedJSONParser
 from apps.projects.models import Project
+from apps.projects.services import ensure_project_writable
 
 from .choices import Category, EntryKind, Severity, categories_for, severity_from
 from .models import Incident
-from .services import ensure_writable, incident_counter_get, incident_insert, timeline_record
+from .services import incident_counter_get, incident_insert, timeline_record
 
 MAX_BODY_BYTES = 256 * 1024
 MAX_ALERTS = 100
@@ -190,7 +191,7 @@ def alertmanager_receive(*, project: Project, payload: dict) -> list[Outcome]:
     The project's counter row is locked first, so two notifications of one alert
     arriving at once are handled one after the other and open one incident.
     """
-    ensure_writable(project)
+    ensure_project_writable(project)
     alerts = _alerts(payload)
     incident_counter_get(project=project, lock=True)
     return [_receive_one(project=project, alert=alert) for alert in alerts]

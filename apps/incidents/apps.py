@@ -9,8 +9,11 @@ class IncidentsConfig(AppConfig):
     def ready(self):
         from apps.audit.registry import audit_model
         from apps.notifications.registry import register_category
+        from apps.projects.demo import register_demo_seed
+        from apps.projects.governance import register_governance_records
         from apps.signoffs import targets
 
+        from .demo import demo_incidents_seed
         from .models import (
             ActionItem,
             Incident,
@@ -38,3 +41,12 @@ class IncidentsConfig(AppConfig):
             "Incidents",
             "Action items from post-incident reviews: due soon, overdue, and escalations to the Product Owner.",
         )
+        register_demo_seed("incidents", demo_incidents_seed, order=60)
+        # An incident's timeline and review are the record of what happened: its project is retired, not deleted.
+        register_governance_records("incidents", "incidents", _incidents_of)
+
+
+def _incidents_of(project) -> int:
+    from .models import Incident
+
+    return Incident.objects.filter(project=project).count()

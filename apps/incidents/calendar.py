@@ -1,6 +1,6 @@
 """Business days for review deadlines: weekends and a configurable holiday calendar skipped.
 
-The calendar comes from settings (decision 0011): INCIDENT_HOLIDAY_COUNTRY (ISO code; empty for
+The calendar comes from settings (decision 0012): INCIDENT_HOLIDAY_COUNTRY (ISO code; empty for
 weekends only), INCIDENT_HOLIDAY_SUBDIVISION and INCIDENT_EXTRA_HOLIDAYS (ISO dates of company days off).
 """
 

@@ -141,7 +141,7 @@ def _drift_incident(*, people, project) -> None:
         signoff = services.review_submit(actor=kai, review=review, note="Review written with Sam and Diego.")
     for approver in (priya, rita):
         with set_actor(approver):
-            signoff_services.signoff_decide(actor=approver, request=signoff, approve=True, note="")
+            signoff_services.signoff_decide(actor=approver, signoff=signoff, approve=True, note="")
     with set_actor(priya):
         services.incident_close(actor=priya, incident=incident, note="Review signed; action items tracked.")
 

@@ -3,12 +3,12 @@
 from django import forms
 
 from apps.core.forms import StyledFormMixin
+from apps.projects.selectors import project_members
 from apps.risks.models import Risk
 
 from .choices import MANUAL_ENTRY_KINDS, ActionStatus, EntryKind, Status, categories_for
 from .models import ActionItem, Incident, IncidentArtifact, PostIncidentReview
 from .runbook import MAX_RUNBOOK_BYTES
-from .selectors import project_member_choices
 from .services import ACTION_EDITABLE_FIELDS, INCIDENT_EDITABLE_FIELDS, REVIEW_EDITABLE_FIELDS
 
 LOCAL_DATETIME = "%Y-%m-%dT%H:%M"
@@ -42,7 +42,7 @@ class IncidentForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = categories_for(project)
-        members = project_member_choices(project=project)
+        members = project_members(project=project)
         for name in ("commander", "data_scientist", "mlops_engineer", "product_owner", "compliance_officer"):
             self.fields[name].queryset = members
             self.fields[name].empty_label = "— Nobody yet —"
@@ -117,7 +117,7 @@ class ActionItemForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = project_member_choices(project=project)
+        self.fields["owner"].queryset = project_members(project=project)
         if not self.instance.pk:
             self.fields["status"].choices = [(ActionStatus.OPEN, ActionStatus.OPEN.label)]
             self.fields["status"].initial = ActionStatus.OPEN

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.core.models import AppendOnlyModel
 from apps.projects.models import Project, ProjectScopedModel
 from apps.signoffs.models import SignoffRequest
 
@@ -48,29 +49,6 @@ def parse_code(code: str) -> int | None:
     """The number in a code such as 'INC-007', or None when `code` is not one."""
     match = CODE_PATTERN.match((code or "").strip())
     return int(match[1]) if match else None
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Incident timeline entries are append-only.")
-
-    def delete(self):
-        raise PermissionError("Incident timeline entries are append-only.")
-
-
-class _AppendOnly(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Incident timeline entries are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Incident timeline entries are append-only.")
 
 
 class IncidentCounter(ProjectScopedModel):
@@ -271,7 +249,7 @@ class IncidentArtifact(models.Model):
         return {"project_id": self.incident.project_id, "incident_id": self.incident_id}
 
 
-class TimelineEntry(_AppendOnly):
+class TimelineEntry(AppendOnlyModel):
     """One timestamped line of what happened, with who wrote it. Never changed, never removed."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="timeline")

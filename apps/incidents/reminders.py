@@ -12,7 +12,6 @@ so each item, person, kind and day gets one notification however often the task 
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,7 +21,7 @@ from django.utils import timezone
 
 from apps.notifications.services import notify
 from apps.projects.choices import ProjectStatus, Role
-from apps.projects.models import Membership
+from apps.projects.selectors import members_by_project
 
 from .choices import NotificationKind
 from .models import ActionItem
@@ -46,17 +45,6 @@ def _escalation_days() -> int:
     return getattr(settings, "INCIDENT_ACTION_ESCALATION_DAYS", 3)
 
 
-def _product_owners(project_ids) -> dict[int, list]:
-    """Active Product Owners per project, in one query."""
-    owners: dict[int, dict] = defaultdict(dict)
-    memberships = Membership.objects.filter(
-        project_id__in=project_ids, role=Role.PRODUCT_OWNER, user__is_active=True
-    ).select_related("user")
-    for membership in memberships.order_by("user_id"):
-        owners[membership.project_id][membership.user_id] = membership.user
-    return {project_id: list(users.values()) for project_id, users in owners.items()}
-
-
 def action_item_reminders_due(*, today: datetime.date | None = None) -> list[Reminder]:
     """The reminders that open action items are due for on `today` (three queries)."""
     today = today or timezone.localdate()
@@ -70,7 +58,9 @@ def action_item_reminders_due(*, today: datetime.date | None = None) -> list[Rem
     )
     escalate_after = _escalation_days()
     escalated = [item for item in items if (today - item.due_on).days >= escalate_after]
-    project_owners = _product_owners({item.incident.project_id for item in escalated})
+    project_owners = members_by_project(
+        projects={item.incident.project_id for item in escalated}, roles=[Role.PRODUCT_OWNER]
+    )
     key = today.isoformat()
     reminders = []
     for item in items:

@@ -10,7 +10,6 @@ import datetime
 from pathlib import Path
 
 import yaml
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Value
@@ -19,10 +18,12 @@ from django.utils.dateparse import parse_datetime
 
 from apps.core.yamlload import load_yaml
 from apps.projects.models import Project
+from apps.projects.selectors import project_members
+from apps.projects.services import ensure_project_writable
 
 from .choices import INCIDENT_ROLE_FIELDS, ArtifactKind, Category, EntryKind, IncidentRole, severity_from
 from .models import Incident, IncidentArtifact
-from .services import ensure_writable, incident_create, incident_lock, incident_update, timeline_record
+from .services import incident_create, incident_lock, incident_update, timeline_record
 
 MAX_RUNBOOK_BYTES = 64 * 1024
 TEMPLATE_FILE = Path(__file__).parent / "data" / "runbook-template.yaml"
@@ -66,11 +67,9 @@ def _section(document: dict, key: str) -> dict:
 def _person(project: Project, value: str):
     name = value.split("/")[0].strip()
     users = (
-        get_user_model()
-        .objects.filter(memberships__project=project, is_active=True)
+        project_members(project=project)
         .annotate(full=Concat("first_name", Value(" "), "last_name"))
         .filter(Q(username__iexact=name) | Q(email__iexact=name) | Q(full__iexact=name))
-        .distinct()
     )
     return users.first() if users.count() == 1 else None
 
@@ -172,7 +171,7 @@ def incident_runbook_import(*, actor, incident: Incident, text: str) -> Incident
 @transaction.atomic
 def incident_create_from_runbook(*, actor, project: Project, text: str) -> Incident:
     """Open an incident from a filled-in runbook (title, severity and category are needed)."""
-    ensure_writable(project)
+    ensure_project_writable(project)
     fields, artifacts, kept = runbook_fields(project=project, document=runbook_load(text))
     missing = [name for name in ("title", "severity", "category") if name not in fields]
     if missing:

@@ -8,7 +8,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from apps.projects.access import visible_projects
-from apps.projects.models import Membership, Project
+from apps.projects.models import Project
 from apps.signoffs.models import Approver, SignoffEvent, SignoffRequest
 
 from .choices import OPEN_ACTION_STATUSES, Status
@@ -93,14 +93,6 @@ def review_signoffs(*, review: PostIncidentReview) -> list[SignoffRequest]:
         )
         .order_by("-id")
     )
-
-
-def project_member_choices(*, project: Project):
-    """Active members of the project, each once, by name (for owner and role pickers)."""
-    from django.contrib.auth import get_user_model
-
-    ids = Membership.objects.filter(project=project, user__is_active=True).values("user_id")
-    return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "last_name", "username")
 
 
 def _mean(queryset, start: str, end: str) -> datetime.timedelta | None:

@@ -22,12 +22,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from apps.projects.choices import ProjectStatus, Role
-from apps.projects.models import Membership, Project
+from apps.projects.choices import Role
+from apps.projects.models import Project
+from apps.projects.selectors import project_members
+from apps.projects.services import ensure_project_writable
 from apps.risks import services as risk_services
 from apps.risks.models import Risk
 from apps.signoffs import services as signoff_services
 from apps.signoffs import targets
+from apps.signoffs.approvers import ApproverSpec
 from apps.signoffs.choices import Policy, RequestState
 
 from .calendar import add_business_days
@@ -101,11 +104,6 @@ STEP_WORDS = {
 }
 
 
-def ensure_writable(project: Project) -> None:
-    if project.status == ProjectStatus.RETIRED:
-        raise ValidationError(f"{project} is retired: its records are kept read-only.")
-
-
 # --- Numbering -----------------------------------------------------------------------
 
 
@@ -139,9 +137,9 @@ def _check_members(project: Project, people: dict) -> None:
     if not named:
         return
     members = set(
-        Membership.objects.filter(project=project, user__in=named.values(), user__is_active=True).values_list(
-            "user_id", flat=True
-        )
+        project_members(project=project)
+        .filter(pk__in=[user.pk for user in named.values()])
+        .values_list("pk", flat=True)
     )
     errors = {
         field: f"{user} is not a member of {project}: choose one of its members."
@@ -183,7 +181,7 @@ def incident_insert(*, actor, project: Project, counter: IncidentCounter, **fiel
 @transaction.atomic
 def incident_create(*, actor, project: Project, detected_at: datetime.datetime | None = None, **fields) -> Incident:
     """Open an incident under the next free code of its project."""
-    ensure_writable(project)
+    ensure_project_writable(project)
     _check_fields(fields, INCIDENT_EDITABLE_FIELDS, "incident")
     _check_category(project, fields.get("category"))
     _check_members(project, {name: fields.get(name) for name in INCIDENT_ROLE_FIELDS.values()})
@@ -198,7 +196,7 @@ def incident_create(*, actor, project: Project, detected_at: datetime.datetime |
 
 
 def _ensure_open(incident: Incident) -> None:
-    ensure_writable(incident.project)
+    ensure_project_writable(incident.project)
     if incident.status == Status.CLOSED:
         raise ValidationError(f"{incident.code} is closed: its record is final.")
 
@@ -247,7 +245,7 @@ def incident_transition(
     opens the post-incident review, due REVIEW_DUE_BUSINESS_DAYS business days later.
     """
     incident = incident_lock(incident)
-    ensure_writable(incident.project)
+    ensure_project_writable(incident.project)
     if to not in MANUAL_TRANSITIONS.get(incident.status, ()):
         raise ValidationError(
             {"to": f"{incident.code} is {incident.get_status_display().lower()}: it cannot move to {Status(to).label}."}
@@ -292,7 +290,7 @@ def _review_open(incident: Incident) -> PostIncidentReview:
 def incident_close(*, actor, incident: Incident, note: str = "") -> Incident:
     """Close the incident: only with an approved post-incident review whose content is unchanged."""
     incident = incident_lock(incident)
-    ensure_writable(incident.project)
+    ensure_project_writable(incident.project)
     review = PostIncidentReview.objects.filter(incident=incident).first()
     if incident.status != Status.REVIEW_DUE or review is None or not review.is_approved:
         raise ValidationError(f"{incident.code} cannot close without an approved post-incident review.")
@@ -364,7 +362,7 @@ def artifact_add(*, actor, incident: Incident, kind: str, reference: str, note: 
 def incident_risk_link(*, actor, incident: Incident, risk: Risk, opened: bool = False) -> IncidentRiskLink:
     """Link a risk of the same project's register to the incident."""
     incident = incident_lock(incident)
-    ensure_writable(incident.project)
+    ensure_project_writable(incident.project)
     if risk.project_id != incident.project_id:
         raise ValidationError({"risk": "Link a risk of this project's register."})
     if IncidentRiskLink.objects.filter(incident=incident, risk=risk).exists():
@@ -453,12 +451,7 @@ def review_submit(*, actor, review: PostIncidentReview, note: str = "", due_on: 
         raise ValidationError(problems)
     today = timezone.localdate()
     signoff = signoff_services.signoff_request(
-        actor=actor,
-        target=review,
-        due_on=due_on or max(review.due_on, today + datetime.timedelta(days=1)),
-        roles=list(review_approver_roles(review)),
-        policy=Policy.ALL,
-        note=note,
+        actor=actor, target=review, due_on=due_on or max(review.due_on, today + datetime.timedelta(days=1)), note=note
     )
     incident.status = Status.REVIEW_DUE
     incident.review_due_at = timezone.now()
@@ -513,20 +506,28 @@ class IncidentReviewSignoff(targets.TargetAdapter):
     def url(self, review) -> str:
         return review.get_absolute_url()
 
-    def evidence(self, request) -> dict:
-        review = PostIncidentReview.objects.select_related("incident__project").get(pk=request.target_id)
+    def default_approvers(self, review) -> ApproverSpec:
+        severity = review.incident.severity
+        return ApproverSpec(
+            roles=review_approver_roles(review),
+            policy=Policy.ALL,
+            source=f"Post-incident review of a {severity} incident",
+        )
+
+    def evidence(self, signoff) -> dict:
+        review = PostIncidentReview.objects.select_related("incident__project").get(pk=signoff.target_id)
         items = ActionItem.objects.filter(incident=review.incident).select_related("owner")
         return {"review": review, "incident": review.incident, "action_items": items}
 
-    def on_closed(self, request, state: str, *, note: str = "") -> None:
-        review = PostIncidentReview.objects.select_related("incident__project").get(pk=request.target_id)
+    def on_closed(self, signoff, state: str, *, note: str = "") -> None:
+        review = PostIncidentReview.objects.select_related("incident__project").get(pk=signoff.target_id)
         incident = incident_lock(review.incident)
         if state == RequestState.APPROVED:
             review.approved_at = timezone.now()
             review.save(update_fields=["approved_at", "updated_at"])
             timeline_record(
                 incident=incident,
-                text=f"Post-incident review approved (sign-off #{request.pk}).",
+                text=f"Post-incident review approved (sign-off #{signoff.pk}).",
                 kind=EntryKind.REVIEW,
             )
             return
@@ -538,7 +539,7 @@ class IncidentReviewSignoff(targets.TargetAdapter):
         reason = f": {note}" if note else "."
         timeline_record(
             incident=incident,
-            text=f"Review sign-off #{request.pk} {RequestState(state).label.lower()}{reason}",
+            text=f"Review sign-off #{signoff.pk} {RequestState(state).label.lower()}{reason}",
             kind=EntryKind.REVIEW,
         )
 
@@ -558,7 +559,7 @@ def _done_fields(item: ActionItem, actor) -> None:
 @transaction.atomic
 def action_item_create(*, actor, incident: Incident, **fields) -> ActionItem:
     incident = incident_lock(incident)
-    ensure_writable(incident.project)
+    ensure_project_writable(incident.project)
     _check_fields(fields, ACTION_EDITABLE_FIELDS, "action item")
     _check_members(incident.project, {"owner": fields.get("owner")})
     item = ActionItem(incident=incident, created_by=actor, **fields)
@@ -574,7 +575,7 @@ def action_item_create(*, actor, incident: Incident, **fields) -> ActionItem:
 def action_item_update(*, actor, item: ActionItem, **fields) -> ActionItem:
     """Change an action item, also after the incident closed; done needs a verification note or evidence."""
     item = ActionItem.objects.select_for_update().select_related("incident__project").get(pk=item.pk)
-    ensure_writable(item.incident.project)
+    ensure_project_writable(item.incident.project)
     _check_fields(fields, ACTION_EDITABLE_FIELDS, "action item")
     if "owner" in fields and fields["owner"] != item.owner:
         _check_members(item.incident.project, {"owner": fields["owner"]})
@@ -602,7 +603,7 @@ def _token_hash(token: str) -> str:
 @transaction.atomic
 def webhook_token_rotate(*, actor, project: Project) -> str:
     """Issue a new webhook token for the project (the old one stops working); returned once, stored hashed."""
-    ensure_writable(project)
+    ensure_project_writable(project)
     counter = incident_counter_get(project=project, lock=True)
     token = secrets.token_urlsafe(32)
     counter.webhook_token_hash = _token_hash(token)

@@ -68,7 +68,7 @@ def test_escalation_goes_to_the_incidents_product_owner_when_one_is_named(projec
 def test_items_of_closed_incidents_are_still_chased(resolved_incident, team):
     signoff = services.review_submit(actor=team["mlops"], review=resolved_incident.review)
     for person in (team["owner"], team["compliance"]):
-        signoff_services.signoff_decide(actor=person, request=signoff, approve=True, note="")
+        signoff_services.signoff_decide(actor=person, signoff=signoff, approve=True, note="")
     incident = services.incident_close(actor=team["owner"], incident=resolved_incident)
     assert incident.status == Status.CLOSED
     _item(incident, team["scientist"], -1, team["owner"])

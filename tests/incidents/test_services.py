@@ -118,10 +118,10 @@ def test_p2_review_is_signed_by_product_owner_and_compliance_then_the_incident_c
     assert sorted(signoff.approvers.values_list("role", flat=True)) == ["compliance_officer", "product_owner"]
     resolved_incident.refresh_from_db()
     assert resolved_incident.status == Status.REVIEW_DUE
-    signoff_services.signoff_decide(actor=team["owner"], request=signoff, approve=True, note="")
+    signoff_services.signoff_decide(actor=team["owner"], signoff=signoff, approve=True, note="")
     with pytest.raises(ValidationError):
         services.incident_close(actor=team["owner"], incident=resolved_incident)  # one approval of two
-    signoff_services.signoff_decide(actor=team["compliance"], request=signoff, approve=True, note="")
+    signoff_services.signoff_decide(actor=team["compliance"], signoff=signoff, approve=True, note="")
     incident = services.incident_close(actor=team["owner"], incident=resolved_incident)
     assert incident.status == Status.CLOSED and incident.closed_at
     with pytest.raises(ValidationError, match="closed"):
@@ -140,7 +140,7 @@ def test_p3_review_needs_the_product_owner_only(make_incident, team):
 
 def test_rejected_review_returns_the_incident_to_resolved(resolved_incident, team):
     signoff = services.review_submit(actor=team["mlops"], review=resolved_incident.review)
-    signoff_services.signoff_decide(actor=team["owner"], request=signoff, approve=False, note="Root cause too thin")
+    signoff_services.signoff_decide(actor=team["owner"], signoff=signoff, approve=False, note="Root cause too thin")
     resolved_incident.refresh_from_db()
     assert resolved_incident.status == Status.RESOLVED
     assert TimelineEntry.objects.filter(incident=resolved_incident, text__contains="Root cause too thin").exists()
@@ -149,7 +149,7 @@ def test_rejected_review_returns_the_incident_to_resolved(resolved_incident, tea
 def test_changing_an_approved_review_voids_the_sign_off(resolved_incident, team):
     signoff = services.review_submit(actor=team["mlops"], review=resolved_incident.review)
     for person in (team["owner"], team["compliance"]):
-        signoff_services.signoff_decide(actor=person, request=signoff, approve=True, note="")
+        signoff_services.signoff_decide(actor=person, signoff=signoff, approve=True, note="")
     services.review_update(actor=team["mlops"], review=resolved_incident.review, root_cause="Something else")
     assert SignoffRequest.objects.get(pk=signoff.pk).state == "invalidated"
     resolved_incident.refresh_from_db()

@@ -115,7 +115,7 @@ def test_api_journey_from_opening_to_closing(api_client, project, team):
     assert refused.status_code == 400 and "approved" in refused.json()["error"]["message"]
     signoff = signoff_services.SignoffRequest.objects.get(pk=submitted.json()["signoff"])
     for person in (team["owner"], team["compliance"]):
-        signoff_services.signoff_decide(actor=person, request=signoff, approve=True, note="")
+        signoff_services.signoff_decide(actor=person, signoff=signoff, approve=True, note="")
     closed = api_client.post(f"{base}{code}/close/", {"note": "Lessons in place"}, format="json")
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
     done = api_client.patch(
@@ -148,7 +148,7 @@ def approved(resolved_incident, team):
     )
     signoff = services.review_submit(actor=team["mlops"], review=resolved_incident.review)
     for person in (team["owner"], team["compliance"]):
-        signoff_services.signoff_decide(actor=person, request=signoff, approve=True, note="")
+        signoff_services.signoff_decide(actor=person, signoff=signoff, approve=True, note="")
     resolved_incident.refresh_from_db()
     return resolved_incident
 
