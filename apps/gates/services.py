@@ -25,7 +25,9 @@ DEFAULT_SIGNOFF_DAYS = 7
 
 
 def _stored_gate(project: Project, stage: str) -> Gate:
-    """The gate row, created in its initial state on the first action taken on it (never on a retired project)."""
+    """The gate row, locked, created in its initial state on the first action taken on it (never on a retired
+    project). The project row is locked first: a gate action may move or hold the project (see project_lock)."""
+    project = project_services.project_lock(project.pk)
     project_services.ensure_project_writable(project)
     initial = GateState.IN_PROGRESS if stage == project.current_stage else GateState.NOT_STARTED
     gate, _ = Gate.objects.get_or_create(project=project, stage=stage, defaults={"state": initial})

@@ -43,6 +43,19 @@ class ProjectHasGovernanceRecords(ValidationError):
     """project_delete's refusal: the project holds governance records, so it is retired instead."""
 
 
+def project_lock(project_id: int) -> Project:
+    """Lock the project row for the rest of the transaction.
+
+    Locks are taken in one order everywhere: row locks first, then the audit
+    chain's (taken by the first audited write). A write path that may change the
+    project row — a gate decision advancing the stage, a No-Go putting it on hold —
+    calls this before its first audited write, so it can never hold the chain while
+    waiting for the project, which a concurrent project edit holds while waiting for
+    the chain. NO KEY UPDATE: inserting records that point at the project still goes on.
+    """
+    return Project.objects.select_for_update(no_key=True).get(pk=project_id)
+
+
 def ensure_project_writable(project: Project) -> None:
     """Refuse any write to a retired project's records: it is kept read-only, for the record."""
     if project.is_retired:
@@ -101,7 +114,7 @@ def project_update(*, actor, project: Project, **fields) -> Project:
     unknown = set(fields) - set(PROJECT_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = project_lock(project.pk)
     ensure_project_writable(project)
     if fields.get("status") == ProjectStatus.RETIRED:
         raise ValidationError({"status": "Retire a project with “Retire project”: it asks why, and cannot be undone."})

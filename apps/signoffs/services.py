@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apps.projects.choices import Role
 from apps.projects.selectors import member_roles, project_members, project_role_holders
-from apps.projects.services import ensure_project_writable
+from apps.projects.services import ensure_project_writable, project_lock
 
 from . import notifications, targets
 from .approvers import ApproverSpec, approvers_for
@@ -53,6 +53,8 @@ def _append(signoff: SignoffRequest, **event_fields) -> SignoffEvent:
 
 
 def _locked(signoff: SignoffRequest) -> SignoffRequest:
+    # The project first: closing a request may move the project on (see project_lock).
+    project_lock(signoff.project_id)
     locked = SignoffRequest.objects.select_for_update().select_related("project").get(pk=signoff.pk)
     ensure_project_writable(locked.project)
     if locked.state in CLOSED_STATES:
