@@ -25,7 +25,7 @@ from django.utils import timezone
 from apps.projects.choices import Role
 from apps.projects.models import Project
 from apps.projects.selectors import project_members
-from apps.projects.services import ensure_project_writable
+from apps.projects.services import ensure_project_writable, project_lock
 from apps.risks import services as risk_services
 from apps.risks.models import Risk
 from apps.signoffs import services as signoff_services
@@ -108,7 +108,9 @@ STEP_WORDS = {
 
 
 def incident_counter_get(*, project: Project, lock: bool = False) -> IncidentCounter:
-    """The project's counter row, created on first use; `lock=True` takes it FOR UPDATE."""
+    """The project's counter row, created on first use; `lock=True` takes it FOR UPDATE (the project row first)."""
+    if lock:
+        project_lock(project.pk)
     counter, _ = IncidentCounter.objects.get_or_create(project=project)
     if lock:
         counter = IncidentCounter.objects.select_for_update().get(pk=counter.pk)
@@ -156,6 +158,9 @@ def _check_category(project: Project, category: str | None) -> None:
 
 
 def incident_lock(incident: Incident) -> Incident:
+    """The incident row FOR UPDATE. Locks go in one order (see project_lock): the project row, then the
+    incident's rows, then the audit chain; the sign-off engine, which calls back into on_closed, does the same."""
+    project_lock(incident.project_id)
     locked = Incident.objects.select_for_update().get(pk=incident.pk)
     locked.project = incident.project
     return locked
@@ -378,6 +383,7 @@ def incident_risk_link(*, actor, incident: Incident, risk: Risk, opened: bool = 
 @transaction.atomic
 def incident_risk_open(*, actor, incident: Incident, **risk_fields) -> Risk:
     """Record a new risk in the register (through the register's own service) and link it."""
+    incident = incident_lock(incident)
     risk = risk_services.risk_create(actor=actor, project=incident.project, **risk_fields)
     incident_risk_link(actor=actor, incident=incident, risk=risk, opened=True)
     return risk
@@ -574,6 +580,7 @@ def action_item_create(*, actor, incident: Incident, **fields) -> ActionItem:
 @transaction.atomic
 def action_item_update(*, actor, item: ActionItem, **fields) -> ActionItem:
     """Change an action item, also after the incident closed; done needs a verification note or evidence."""
+    project_lock(item.incident.project_id)
     item = ActionItem.objects.select_for_update().select_related("incident__project").get(pk=item.pk)
     ensure_project_writable(item.incident.project)
     _check_fields(fields, ACTION_EDITABLE_FIELDS, "action item")
