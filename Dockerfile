@@ -17,7 +17,9 @@ COPY . .
 # collectstatic needs settings but no secrets: a throwaway key for this build step only.
 RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput
 
-RUN useradd --create-home portal && mkdir -p /app/var && chown -R portal /app/var
+# The media volume mounts on /app/var/media: created here and owned by the portal user, so a new
+# named volume starts with that owner (Docker copies the mount point's ownership into it).
+RUN useradd --create-home portal && mkdir -p /app/var/media /app/var/celery && chown -R portal:portal /app/var
 USER portal
 EXPOSE 8000
 CMD ["gunicorn", "portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

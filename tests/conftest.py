@@ -2,10 +2,12 @@
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from rest_framework.test import APIClient
 
 from apps.projects.choices import Role
 from tests.factories import ProjectFactory, UserFactory, add_member, auditor_user
+from tests.permission_suite import PermissionWorld
 
 
 def pytest_report_header(config):
@@ -45,3 +47,20 @@ def auditor(db):
 @pytest.fixture
 def api_client():
     return APIClient()
+
+
+@pytest.fixture(scope="module")
+def permission_world(request, django_db_setup, django_db_blocker):
+    """The permission suite's staffed project and records, built once per module (tests/permission_suite.py).
+
+    Built inside a transaction that is rolled back after the module; each test runs in its own
+    savepoint (the `db` fixture), so a write one test makes never reaches the next.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield PermissionWorld(getattr(request.module, "PERMISSION_OBJECTS", None))
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

@@ -74,3 +74,27 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 def add_member(project, user, role=Role.DATA_SCIENTIST):
     """Give `user` a role on `project`, as its Product Owner would."""
     return services.membership_add(actor=project.owner, project=project, user=user, role=role)
+
+
+def edit_form_data(project, **changes):
+    """The project edit form as its page fills it in, with `changes` applied."""
+    data = {
+        "name": project.name,
+        "problem_statement": project.problem_statement,
+        "use_case": project.use_case,
+        "objective": project.objective,
+        "latency_class": project.latency_class,
+        "primary_metric": project.primary_metric,
+        "guardrail_metrics": "\n".join(project.guardrail_metrics),
+        "minimum_threshold": project.minimum_threshold,
+        "baseline_description": "",
+        "baseline_metrics": "",
+        "business_kpis": "",
+        "annual_benefit": "480000",
+        "annual_cost": "300000",
+        "initial_investment": "150000",
+        "current_stage": project.current_stage,
+        "status": project.status,
+    }
+    data.update(changes)
+    return data

@@ -38,6 +38,13 @@ def object_perms(user, obj: Model) -> frozenset[str]:
     return frozenset(portal_wide | set(get_perms(user, obj)))
 
 
+def object_grants(user, obj: Model) -> frozenset[str]:
+    """The codenames granted on `obj` itself (to `user` or their groups); portal-wide permissions excluded."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    return frozenset(get_perms(user, obj))
+
+
 def has_object_perm(user, perm: str, obj: Model) -> bool:
     """True when `user` holds `perm` on `obj` or portal-wide."""
     return _codename(perm) in object_perms(user, obj)

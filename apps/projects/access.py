@@ -4,6 +4,12 @@ A view or API endpoint declares which project permission each HTTP method needs;
 this module resolves the project from the URL (404 when the user may not see
 it) and refuses the method when the permission is missing (403).
 
+Reads accept portal-wide permissions (the Compliance Auditors group reads every
+project); a write needs the permission granted on the project itself, through a
+role. So a portal-wide reader gets 403 on every write, even on the writes that
+only need `view_project` because a service decides the rest (sign-offs,
+deliverable owners), and never a redirect or a form.
+
 A retired project is read-only for everyone: its members keep only the read
 permissions (so pages hide every write action) and every non-safe method is
 refused here, for every app's views and endpoints, before a service is reached.
@@ -17,7 +23,7 @@ from django.utils.functional import cached_property
 from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from apps.core.permissions import object_perms, objects_for
+from apps.core.permissions import object_grants, object_perms, objects_for
 
 from . import roles
 from .models import Project
@@ -41,6 +47,13 @@ def visible_projects(user, perm: str = roles.VIEW) -> QuerySet[Project]:
     return objects_for(user, f"projects.{perm}", Project.objects.all())
 
 
+def project_allows(user, project: Project, perm: str, method: str) -> bool:
+    """Whether `user` may use `method` where it needs `perm` on `project` (see the module docstring)."""
+    if method in SAFE_METHODS:
+        return perm in object_perms(user, project)
+    return perm in object_grants(user, project)
+
+
 def project_of(obj) -> Project:
     """The project that authorizes `obj`: the project itself or the one it belongs to."""
     return obj if isinstance(obj, Project) else obj.project
@@ -49,8 +62,9 @@ def project_of(obj) -> Project:
 class ProjectAccessMixin(LoginRequiredMixin):
     """For views under /projects/<project_slug>/...: sets self.project and self.project_perms.
 
-    `permission_required` maps HTTP methods to project permissions; methods not
-    listed fall back to the first write permission, so forgetting one denies.
+    `permission_required` maps HTTP methods to project permissions; it is also the list
+    of methods the view answers: HEAD follows GET, any other method not listed answers
+    405 (a FormView's PUT would otherwise run its POST under a permission nobody chose).
     """
 
     project_url_kwarg = "project_slug"
@@ -61,14 +75,18 @@ class ProjectAccessMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.project = get_object_or_404(visible_projects(request.user), slug=kwargs[self.project_url_kwarg])
+        needed = self.permission_required.get("GET" if request.method == "HEAD" else request.method)
+        if needed is None:
+            return self.http_method_not_allowed(request, *args, **kwargs)
         if self.writable_when_retired:
             self.project_perms = object_perms(request.user, self.project)
         else:
             self.project_perms = effective_perms(request.user, self.project)
             if self.project.is_retired and request.method not in SAFE_METHODS:
                 raise PermissionDenied(retired_refusal(self.project))
-        needed = self.permission_required.get(request.method, roles.CHANGE)
-        if needed not in self.project_perms:
+        # Reads reuse the permissions computed for the templates; writes need a grant on the project.
+        granted = self.project_perms if request.method in SAFE_METHODS else object_grants(request.user, self.project)
+        if needed not in granted:
             raise PermissionDenied(f"Your project roles do not allow this ({roles.ACTION_LABELS[needed]}).")
         return super().dispatch(request, *args, **kwargs)
 
@@ -96,7 +114,7 @@ class ProjectPermission(BasePermission):
             and request.method not in getattr(view, "methods_allowed_when_retired", ())
         ):
             raise exceptions.PermissionDenied(retired_refusal(project))
-        return self._needed(request, view) in object_perms(request.user, project)
+        return project_allows(request.user, project, self._needed(request, view), request.method)
 
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):

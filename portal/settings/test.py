@@ -6,6 +6,7 @@ uses in its header, so a run on SQLite never passes for a PostgreSQL run.
 """
 
 import os
+import shutil
 import socket
 
 from django.core.exceptions import ImproperlyConfigured
@@ -48,6 +49,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 # The suite makes far more requests a minute than a person; throttling has its own tests.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None, "auth": None}}
+
+# The browser journeys drive this Chromium. Locally they skip when it is missing; CI sets
+# REQUIRE_BROWSER so that a missing browser fails the run instead of passing it with skips.
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+REQUIRE_BROWSER = bool(os.environ.get("REQUIRE_BROWSER"))
+if REQUIRE_BROWSER and not shutil.which(CHROMIUM_PATH):
+    raise ImproperlyConfigured(f"REQUIRE_BROWSER is set: Chromium must be installed at {CHROMIUM_PATH}.")
 
 TEST_BACKENDS = {
     "database": DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],

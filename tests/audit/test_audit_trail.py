@@ -11,8 +11,7 @@ from apps.audit.models import AuditEntry
 from apps.audit.services import audit_chain_verify
 from apps.core.models import AppendOnlyError
 from apps.projects.choices import Role
-from tests.factories import ProjectFactory, UserFactory, add_member
-from tests.projects.test_permission_matrix import edit_form_data
+from tests.factories import ProjectFactory, UserFactory, add_member, edit_form_data
 
 
 def project_updates(project):

@@ -4,8 +4,8 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -19,15 +19,18 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="package")
 def browser():
     """One Chromium for the browser journeys (all of them live in this package)."""
-    if not shutil.which(CHROMIUM):
-        pytest.skip(f"Chromium not installed at {CHROMIUM} (.ci/run installs it)")
+    chromium = settings.CHROMIUM_PATH
+    if not shutil.which(chromium):
+        if settings.REQUIRE_BROWSER:
+            pytest.fail(f"REQUIRE_BROWSER is set but Chromium is not installed at {chromium}")
+        pytest.skip(f"Chromium not installed at {chromium} (.ci/run installs it and sets REQUIRE_BROWSER)")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop running in this thread; the ORM calls
     # that tests make meanwhile are ordinary synchronous calls. Only for this package.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]

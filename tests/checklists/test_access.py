@@ -1,11 +1,12 @@
-"""Permissions come through the project: outsiders get 404, read-only users 403 on every write."""
+"""Applying templates and the audit trail of checklist work. Who may call which page or endpoint:
+tests/checklists/test_permissions.py, on the shared permission suite."""
 
 import pytest
 from django.urls import reverse
 
 from apps.audit.models import AuditEntry
 from apps.checklists import services
-from apps.checklists.models import ItemResponse, ProjectChecklist
+from apps.checklists.models import ProjectChecklist
 from apps.projects.choices import Role
 from tests.checklists.conftest import item
 
@@ -51,47 +52,16 @@ def _call(client, method, url, data):
     return client.post(url, data)
 
 
-def test_outsider_gets_404_for_every_checklist_page_and_endpoint(client, api_client, checklist, outsider):
-    client.force_login(outsider)
-    api_client.force_authenticate(outsider)
-    for url in _pages(checklist):
-        http = api_client if url.startswith("/api/") else client
-        assert http.get(url).status_code == 404, url
-    for method, url, data in _writes(checklist):
-        http = api_client if url.startswith("/api/") else client
-        assert _call(http, method, url, data).status_code == 404, url
-
-
-def test_compliance_auditor_reads_checklists_but_every_write_is_403(client, api_client, checklist, auditor):
-    client.force_login(auditor)
-    api_client.force_authenticate(auditor)
-    for url in _pages(checklist):
-        http = api_client if url.startswith("/api/") else client
-        assert http.get(url).status_code == 200, url
-    entries = AuditEntry.objects.count()
-    for method, url, data in _writes(checklist):
-        http = api_client if url.startswith("/api/") else client
-        assert _call(http, method, url, data).status_code == 403, url
-    assert not ItemResponse.objects.exists() and ProjectChecklist.objects.filter(pk=checklist.pk).exists()
-    assert AuditEntry.objects.count() == entries
-
-
-def test_executive_sponsor_reads_but_does_not_work_on_items(api_client, checklist, member_of):
-    sponsor = member_of(checklist.project, Role.EXECUTIVE_SPONSOR)
-    api_client.force_authenticate(sponsor)
-    url = f"/api/v1/projects/{checklist.project.slug}/checklists/{checklist.pk}/items/ck-01-check/"
-    assert api_client.get(url).status_code == 200
-    assert api_client.patch(url, {"status": "in_progress"}, format="json").status_code == 403
-
-
 def test_only_product_owners_and_managers_apply_templates(api_client, project, mini_template, team, member_of):
     url = f"/api/v1/projects/{project.slug}/checklists/"
     api_client.force_authenticate(team["ds"])
     assert api_client.post(url, {"template": "mini"}, format="json").status_code == 403
+    # The project was created before the mini template existed, so it is not one of its defaults.
+    assert not ProjectChecklist.objects.filter(project=project, template=mini_template).exists()
     api_client.force_authenticate(member_of(project, Role.PRODUCT_MANAGER))
     applied = api_client.post(url, {"template": "mini"}, format="json")
-    assert applied.status_code in (201, 400)  # 400 when the new project already had it as a default
-    assert ProjectChecklist.objects.filter(project=project, template=mini_template).exists()
+    assert applied.status_code == 201, applied.content
+    assert ProjectChecklist.objects.filter(project=project, template=mini_template).count() == 1
 
 
 def test_every_change_to_an_item_lands_in_the_audit_trail_under_its_project(checklist, team):

@@ -1,10 +1,12 @@
 """Exports: CSV/XLSX columns and values, inert formulas, the PDF's text; they follow filters and permissions."""
 
 import csv
+import datetime
 import io
 import logging
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -112,7 +114,9 @@ def test_xlsx_export_has_typed_columns_a_heat_map_sheet_and_the_filters(client, 
         4,
         "Low",
     )
-    assert first["Next review"].date() > first["Last reviewed"].date() if first["Last reviewed"] else True
+    # Never reviewed yet: no last review, and the next one a week (weekly frequency) after it was recorded.
+    assert first["Last reviewed"] is None
+    assert first["Next review"].date() == timezone.localdate() + datetime.timedelta(days=7)
     about = dict(workbook["Export"].iter_rows(values_only=True))
     assert about["Risks"] == 2 and about["Filter: Status"] == "Live (open, mitigating, accepted)"
 

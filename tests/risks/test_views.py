@@ -62,41 +62,6 @@ def test_unknown_risk_code_answers_404(client, project, team):
     assert client.get(f"/projects/{project.slug}/risks/R-404/").status_code == 404
 
 
-def test_auditor_reads_every_register_but_every_write_answers_403(client, api_client, project, make_risk, auditor):
-    risk = make_risk()
-    base = f"/projects/{project.slug}/risks/"
-    client.force_login(auditor)
-    assert client.get(base).status_code == 200
-    assert client.get(f"{base}R-001/").status_code == 200
-    assert client.get("/risks/").context["paginator"].count == 1
-    for url, data in (
-        (f"{base}new/", FORM),
-        (f"{base}R-001/edit/", FORM),
-        (f"{base}R-001/review/", {}),
-        (f"{base}R-001/accept/", {"expires_on": future(), "note": "fine"}),
-        (f"{base}R-001/delete/", {}),
-        (f"{base}settings/", {"acceptance_threshold": 25}),
-        (f"{base}import/", {}),
-    ):
-        assert client.post(url, data).status_code == 403, url
-    api_client.force_authenticate(auditor)
-    api = f"/api/v1/projects/{project.slug}/risks/"
-    assert api_client.get(api).json()["count"] == 1
-    assert api_client.post(api, FORM).status_code == 403
-    assert api_client.patch(f"{api}R-001/", {"title": "x"}).status_code == 403
-    assert api_client.delete(f"{api}R-001/").status_code == 403
-    assert api_client.post(f"{api}R-001/reviews/", {}).status_code == 403
-    assert api_client.post(f"{api}R-001/accept/", {"expires_on": future(), "note": "x"}).status_code == 403
-    assert api_client.post(f"{api}import/", {}, format="multipart").status_code == 403
-    assert Risk.objects.get() == risk and not RiskReview.objects.exists()
-
-
-def test_sponsor_reads_the_register_but_cannot_record_risks(client, project, team):
-    client.force_login(team["sponsor"])
-    assert client.get(f"/projects/{project.slug}/risks/").status_code == 200
-    assert client.post(f"/projects/{project.slug}/risks/new/", FORM).status_code == 403
-
-
 def test_team_members_record_review_and_propose_but_only_governing_roles_accept_and_delete(
     client, project, team, make_risk
 ):
@@ -317,9 +282,9 @@ def test_project_register_page_runs_constant_queries(client, project, team, djan
     assert count_queries(lambda: client.get(f"/projects/{project.slug}/risks/")) == small
 
 
-def test_anonymous_visitors_are_sent_to_login_and_the_api_answers_401(client, api_client, project):
+def test_anonymous_visitors_are_sent_to_login_from_the_portfolio_and_the_api_answers_401(client, api_client):
+    # Project registers: tests/risks/test_permissions.py.
     assert client.get("/risks/").status_code == 302
-    assert client.get(f"/projects/{project.slug}/risks/").status_code == 302
     assert api_client.get("/api/v1/risks/").status_code == 401
 
 
