@@ -207,3 +207,12 @@ def test_openapi_schema_documents_the_incident_endpoints(api_client, team):
     assert "/api/v1/projects/{project_slug}/incidents/alertmanager/" in paths
     assert "/api/v1/projects/{project_slug}/incidents/{code}/review/submit/" in paths
     assert "/api/v1/incidents/figures/" in paths
+
+
+def test_webhook_settings_never_show_an_existing_token(client, project, team):
+    token = services.webhook_token_rotate(actor=team["owner"], project=project)
+    client.force_login(team["owner"])
+    page = client.get(reverse("incidents:webhook", args=[project.slug])).content.decode()
+    assert token not in page and token[-4:] in page
+    fresh = client.post(reverse("incidents:webhook", args=[project.slug])).content.decode()
+    assert "copy it now" in fresh

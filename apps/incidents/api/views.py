@@ -48,7 +48,6 @@ class IncidentViewSet(
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     """A project's incidents. Codes (INC-001, ...) are given by the portal and never reused; the status
@@ -62,13 +61,12 @@ class IncidentViewSet(
     lookup_field = "code"
     lookup_url_kwarg = "code"
     lookup_value_regex = r"INC-\d{1,6}"
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     @property
     def project_permission_required(self) -> dict[str, str]:
         if self.action == "risks_open":
             return {**READ, "POST": roles.MANAGE_RISKS}
-        return {**READ, "POST": WRITE, "PUT": WRITE, "PATCH": WRITE}
+        return {**READ, "POST": WRITE, "PATCH": WRITE}
 
     def get_queryset(self):
         return selectors.incident_list(user=self.request.user, project=self.parent_project)
@@ -91,6 +89,14 @@ class IncidentViewSet(
         serializer.instance = services.incident_create(
             actor=self.request.user, project=self.parent_project, **serializer.validated_data
         )
+
+    @extend_schema(request=IncidentSerializer, responses=IncidentSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        """PATCH only: the status and its timestamps move through the actions, never through an edit."""
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        return self._incident(serializer.instance)
 
     def perform_update(self, serializer):
         fields = dict(serializer.validated_data)
