@@ -180,4 +180,4 @@ def demo_incidents_seed(*, people, projects) -> str:
             continue
         make(people=people, project=project)
         made += 1
-    return f"{made} demo incident{'s' if made != 1 else ''} created"
+    return f"Incidents: {made} demo incident{'s' if made != 1 else ''} created" if made else "Incidents: already seeded"
