@@ -206,6 +206,8 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
         "user": env.str("API_THROTTLE_USER", default="1200/minute"),
         "auth": env.str("API_THROTTLE_AUTH", default="10/minute"),  # the token endpoint, per address
+        # The incidents app's Alertmanager webhook, per address: one Alertmanager serves many projects.
+        "alertmanager": env.str("API_THROTTLE_ALERTMANAGER", default="600/minute"),
     },
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.PortalPagination",
     "PAGE_SIZE": 50,

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.core.pdf import render_pdf
@@ -396,6 +397,9 @@ class AlertmanagerWebhookView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    # Its own budget: the anonymous rate would drop alerts when one Alertmanager serves many projects.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "alertmanager"
 
     def get_authenticate_header(self, request):
         return 'Bearer realm="alertmanager"'
