@@ -51,7 +51,7 @@ format: install-dev
 	$(BIN)/ruff format apps portal tests
 
 compose-check:
-	SECRET_KEY=compose-check POSTGRES_PASSWORD=compose-check docker-compose -f docker-compose.yml config --quiet
+	SECRET_KEY=compose-check POSTGRES_PASSWORD=compose-check PORTAL_APP_DB_PASSWORD=compose-check docker-compose -f docker-compose.yml config --quiet
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

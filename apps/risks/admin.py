@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from apps.core.admin import ReadOnlyAdmin
 
-from .models import Risk, RiskAcceptance, RiskAcceptanceProposal, RiskRegister, RiskReview
+from .models import Risk, RiskAcceptance, RiskAcceptanceProposal, RiskImport, RiskRegister, RiskReview
 
 
 @admin.register(Risk)
@@ -47,3 +47,12 @@ class RiskAcceptanceAdmin(ReadOnlyAdmin):
 class RiskAcceptanceProposalAdmin(ReadOnlyAdmin):
     list_display = ("risk", "proposed_by", "residual_score", "threshold", "expires_on", "created_at")
     list_select_related = ("risk__project", "proposed_by")
+
+
+@admin.register(RiskImport)
+class RiskImportAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "project", "state", "uploaded_by", "created_at", "decided_by")
+    list_filter = ("state",)
+    search_fields = ("file_name", "project__name")
+    list_select_related = ("project", "uploaded_by", "decided_by")
+    exclude = ("rows",)

@@ -17,7 +17,7 @@ class RisksConfig(AppConfig):
 
         from .demo import demo_risks_seed
         from .gate_criteria import no_unaccepted_high_residual_risk
-        from .models import Risk, RiskAcceptance, RiskAcceptanceProposal, RiskRegister, RiskReview
+        from .models import Risk, RiskAcceptance, RiskAcceptanceProposal, RiskImport, RiskRegister, RiskReview
         from .services import RiskAcceptanceSignoff
 
         # The code counter changes with every new risk; the risk's own entry records its code.
@@ -27,6 +27,9 @@ class RisksConfig(AppConfig):
         audit_model(RiskReview)
         audit_model(RiskAcceptance)
         audit_model(RiskAcceptanceProposal)
+        # One entry per step of an import (uploaded, checked, confirmed or cancelled, with the codes created);
+        # the rows and progress counters are on the import's page, not copied into every entry.
+        audit_model(RiskImport, exclude=("rows", "problems", "rows_checked", "file"))
         # Acceptances above the project's threshold are signed off through the engine.
         targets.register(RiskAcceptanceSignoff())
         register_category(

@@ -74,3 +74,14 @@ class NotificationKind(models.TextChoices):
     AGING_OWNER = "aging_owner", "Review overdue: reminder to the owner"
     AGING_ESCALATION = "aging_escalation", "Review overdue: escalation to Product Owner and Compliance"
     ACCEPTANCE_EXPIRED = "acceptance_expired", "Acceptance expired"
+
+
+class ImportState(models.TextChoices):
+    """Where a register import stands: checked in the background, then confirmed or cancelled by a person."""
+
+    VALIDATING = "validating", "Checking the file"
+    READY = "ready", "Ready to confirm"
+    FAILED = "failed", "Cannot be imported"
+    IMPORTING = "importing", "Creating the risks"
+    CONFIRMED = "confirmed", "Imported"
+    CANCELLED = "cancelled", "Cancelled"

@@ -11,7 +11,7 @@ from apps.projects.models import Project
 
 from . import services
 from .choices import Category, ReviewFrequency, RiskStatus
-from .importing import EXAMPLE_FILE, risk_import
+from .importing import EXAMPLE_FILE, risk_import_confirm, risk_import_start
 from .models import Risk, RiskRegister
 
 # slug -> risks: (title, category, stage, (impact, likelihood), (residual impact, likelihood), owner, mitigation,
@@ -186,7 +186,8 @@ def _seed_project(*, project: Project, specs, people: dict) -> int:
     created = 0
     if project.slug == "customer-churn-predictor":
         upload = SimpleUploadedFile(EXAMPLE_FILE.name, EXAMPLE_FILE.read_bytes(), content_type="text/csv")
-        created += len(risk_import(actor=actor, project=project, upload=upload).risks)
+        sample_import = risk_import_start(actor=actor, project=project, upload=upload)
+        created += len(risk_import_confirm(actor=actor, risk_import=sample_import).created_codes)
         sample = {risk.number: risk for risk in Risk.objects.filter(project=project)}
         with set_actor(people["diego.de"]):
             services.risk_review(

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.core.models import AppendOnlyModel
+from apps.core.uploads import upload_path
 from apps.projects.choices import Stage
 from apps.projects.models import Project, ProjectScopedModel
 from apps.signoffs.models import SignoffRequest
@@ -31,6 +32,7 @@ from .choices import (
     LIVE_STATUSES,
     Category,
     Impact,
+    ImportState,
     Likelihood,
     ReviewFrequency,
     RiskStatus,
@@ -312,3 +314,61 @@ class RiskAcceptance(RiskDecision):
 
     def __str__(self) -> str:
         return f"{self.risk.code} accepted by {self.accepted_by} until {self.expires_on:%Y-%m-%d}"
+
+
+def risk_import_upload_to(instance: "RiskImport", filename: str) -> str:
+    return upload_path(f"risk-imports/project-{instance.project_id}", filename)
+
+
+class RiskImport(ProjectScopedModel):
+    """One import of a register file: its check (the preview), then a person's confirm or cancel.
+
+    `rows` holds every data row as it will be saved, with how its owner was resolved and
+    its problems; `problems` holds every problem of the file at once (missing columns and
+    row problems together). Confirming creates all the risks in one transaction and records
+    their codes in `created_codes`: the audit trail shows the import as one event, and the
+    risks' own creation entries carry its correlation id (`audit_cid`).
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="risk_imports")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=risk_import_upload_to, max_length=300, blank=True)
+    file_name = models.CharField(max_length=200)
+    file_size = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=20, choices=ImportState.choices, default=ImportState.VALIDATING)
+    in_background = models.BooleanField(default=False, help_text="Checked by a background task (a large file).")
+    rows_total = models.PositiveIntegerField(default=0, help_text="Data rows found so far.")
+    rows_checked = models.PositiveIntegerField(default=0)
+    rows = models.JSONField(default=list, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    ignored_columns = models.JSONField(default=list, blank=True)
+    created_codes = models.JSONField(default=list, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=ImportState.values), name="riskimport_state_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Risk import #{self.pk} of “{self.file_name}”"
+
+    def get_absolute_url(self) -> str:
+        return reverse("risks:import-detail", kwargs={"project_slug": self.project.slug, "pk": self.pk})
+
+    @property
+    def audit_cid(self) -> str:
+        return f"risk-import-{self.pk}"
+
+    @property
+    def in_progress(self) -> bool:
+        """A background task is working on it: its page polls until the task is done."""
+        return self.state in (ImportState.VALIDATING, ImportState.IMPORTING)
+
+    @property
+    def percent_checked(self) -> int:
+        return min(100, round(100 * self.rows_checked / self.rows_total)) if self.rows_total else 0

@@ -29,6 +29,11 @@ urlpatterns = [
     path(project, views.RiskRegisterView.as_view(), name="risk-register"),
     path(f"{project}new/", views.RiskCreateView.as_view(), name="risk-create"),
     path(f"{project}import/", views.RiskImportView.as_view(), name="risk-import"),
+    path(f"{project}import/<int:pk>/", views.RiskImportDetailView.as_view(), name="import-detail"),
+    path(f"{project}import/<int:pk>/confirm/", views.RiskImportDecisionView.as_view(), name="import-confirm"),
+    path(
+        f"{project}import/<int:pk>/cancel/", views.RiskImportDecisionView.as_view(confirm=False), name="import-cancel"
+    ),
     path(f"{project}settings/", views.RiskRegisterSettingsView.as_view(), name="register-settings"),
     path(f"{project}export/<str:fmt>/", views.RiskRegisterExportView.as_view(), name="register-export"),
     path(risk, views.RiskDetailView.as_view(), name="risk-detail"),

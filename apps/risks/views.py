@@ -2,8 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,10 +18,23 @@ from apps.projects.choices import Role
 from apps.signoffs.models import SignoffRequest
 
 from . import exports, selectors, services
-from .choices import Band
+from .choices import Band, ImportState
 from .filters import LIVE, SORT_CHOICES, SORTS, describe_filters
 from .forms import RiskAcceptForm, RiskForm, RiskImportForm, RiskRegisterForm
-from .importing import EXAMPLE_FILE, RiskImportError, risk_import
+from .importing import (
+    EXAMPLE_FILE,
+    MAX_CELL_CHARS,
+    MAX_IMPORT_COLUMNS,
+    MAX_IMPORT_ROWS,
+    import_actions,
+    may_decide,
+    preview_rows,
+    risk_import_cancel,
+    risk_import_confirm,
+    risk_import_get,
+    risk_import_list,
+    risk_import_start,
+)
 from .models import Risk
 from .scoring import BAND_SCORE_RANGES, LOW_SCORE_MAX
 
@@ -371,24 +384,108 @@ class RiskAcceptView(RiskAccessMixin, BandLegendMixin, FormView):
 
 
 class RiskImportView(ProjectAccessMixin, FormView):
+    """Upload a register file: it is checked (in the background when large), then previewed."""
+
     template_name = "risks/risk_import.html"
     form_class = RiskImportForm
     permission_required = {"GET": roles.MANAGE_RISKS, "POST": roles.MANAGE_RISKS}
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            imports=risk_import_list(user=self.request.user, project=self.project),
+            max_rows=MAX_IMPORT_ROWS,
+            max_columns=MAX_IMPORT_COLUMNS,
+            max_cell_chars=MAX_CELL_CHARS,
+            **kwargs,
+        )
+
     def form_valid(self, form):
         try:
-            result = risk_import(actor=self.request.user, project=self.project, upload=form.cleaned_data["file"])
-        except RiskImportError as error:
-            return self.render_to_response(self.get_context_data(form=form, row_errors=error.row_errors))
+            risk_import = risk_import_start(
+                actor=self.request.user, project=self.project, upload=form.cleaned_data["file"]
+            )
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        codes = [risk.code for risk in result.risks]
-        message = f"Imported {len(codes)} risk{'s' if len(codes) != 1 else ''}: {', '.join(codes)}."
-        if result.ignored_columns:
-            message += f" Ignored columns: {', '.join(result.ignored_columns)}."
-        messages.success(self.request, message)
+        return redirect(risk_import)
+
+
+class RiskImportMixin(ProjectAccessMixin):
+    """Views of one import of the project (404 for an import of another project)."""
+
+    @cached_property
+    def risk_import(self):
+        risk_import = risk_import_get(user=self.request.user, project=self.project, pk=self.kwargs["pk"])
+        if risk_import is None:
+            raise Http404
+        return risk_import
+
+
+class RiskImportDetailView(RiskImportMixin, TemplateView):
+    """The import's progress while its file is checked, then the preview: every row and every problem."""
+
+    template_name = "risks/risk_import_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.htmx and request.GET.get("progress"):
+            if not self.risk_import.in_progress:
+                # Checked: the whole page is replaced by the preview.
+                return HttpResponse(headers={"HX-Refresh": "true"})
+            return TemplateResponse(
+                request,
+                "risks/partials/import_progress.html",
+                {"risk_import": self.risk_import, "project": self.project},
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        risk_import = self.risk_import
+        rows = preview_rows(risk_import)
+        return super().get_context_data(
+            risk_import=risk_import,
+            rows=rows,
+            refused=sum(1 for row in rows if row["errors"]),
+            may_decide=may_decide(user=self.request.user, risk_import=risk_import, project_perms=self.project_perms),
+            actions=import_actions(risk_import),
+            **kwargs,
+        )
+
+
+class RiskImportDecisionView(RiskImportMixin, View):
+    """Confirm or cancel an import: the uploader or a Product Owner."""
+
+    permission_required = {"POST": roles.MANAGE_RISKS}
+    confirm = True
+
+    def post(self, request, *args, **kwargs):
+        risk_import = self.risk_import
+        if not may_decide(user=request.user, risk_import=risk_import, project_perms=self.project_perms):
+            raise PermissionDenied(f"Only {risk_import.uploaded_by}, who uploaded the file, or a Product Owner may.")
+        try:
+            if self.confirm:
+                risk_import = risk_import_confirm(actor=request.user, risk_import=risk_import)
+            else:
+                risk_import = risk_import_cancel(actor=request.user, risk_import=risk_import)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(risk_import)
+        if risk_import.state == ImportState.IMPORTING:
+            messages.info(request, f"Creating {len(risk_import.rows)} risks: this page shows when they are in.")
+            return redirect(risk_import)
+        if not self.confirm:
+            messages.info(request, f"Import of “{risk_import.file_name}” cancelled: no risk was created.")
+            return redirect("risks:risk-import", project_slug=self.project.slug)
+        codes = risk_import.created_codes
+        messages.success(
+            request,
+            f"Imported {len(codes)} risk{'s' if len(codes) != 1 else ''} from “{risk_import.file_name}”: "
+            f"{_code_span(codes)}.",
+        )
         return redirect("risks:risk-register", project_slug=self.project.slug)
+
+
+def _code_span(codes: list[str]) -> str:
+    return ", ".join(codes) if len(codes) <= 8 else f"{codes[0]} to {codes[-1]}"
 
 
 class RiskImportExampleView(LoginRequiredMixin, View):

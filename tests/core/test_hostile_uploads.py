@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.core.uploads import safe_file_name
 from apps.core.yamlload import YamlLimitError, load_yaml
-from apps.risks.importing import risk_import
+from apps.risks.importing import risk_import_start
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def test_safe_file_name_keeps_the_extension_and_cuts_on_a_character_boundary():
 def test_a_csv_with_a_nul_byte_is_refused_with_a_message(project):
     upload = SimpleUploadedFile("register.csv", b"Category,Impact,Likelihood\nPrivacy,2\x00,3\n")
     with pytest.raises(ValidationError, match="NUL character"):
-        risk_import(actor=project.owner, project=project, upload=upload)
+        risk_import_start(actor=project.owner, project=project, upload=upload)
 
 
 def test_a_nul_in_a_search_or_url_is_a_400_not_a_500(api_client, client, project):

@@ -4,7 +4,8 @@ from rest_framework import serializers
 from apps.accounts.api.serializers import UserSummarySerializer
 
 from ..choices import Band, RiskStatus
-from ..models import Risk, RiskAcceptance, RiskReview
+from ..importing import owner_resolution_text
+from ..models import Risk, RiskAcceptance, RiskImport, RiskReview
 from ..services import MAX_ACCEPTANCE_DAYS, RISK_EDITABLE_FIELDS, SIGNOFF_DUE_DAYS
 
 
@@ -126,10 +127,104 @@ class RiskAcceptanceSignoffSerializer(serializers.Serializer):
 
 
 class RiskImportSerializer(serializers.Serializer):
+    """The register file to import."""
+
     file = serializers.FileField(help_text="A .csv (UTF-8) or .xlsx risk register; see docs/risks.md.")
 
 
-class RiskImportResultSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    codes = serializers.ListField(child=serializers.CharField())
+class ImportProblemSerializer(serializers.Serializer):
+    """One problem of the file: row as a spreadsheet numbers it (header = 1; 0 = the file as a whole)."""
+
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportOwnerSerializer(serializers.Serializer):
+    """How the Owner cell was read."""
+
+    text = serializers.CharField(help_text="The cell as written.")
+    how = serializers.ChoiceField(
+        choices=["person", "role", "unresolved", ""],
+        help_text="person: a member by username, e-mail or name; role: the one member holding that role; "
+        "unresolved: no single member fits (the row is refused); empty: no owner given.",
+    )
+    user = serializers.IntegerField(allow_null=True, help_text="The member's user id.")
+    name = serializers.CharField()
+    role = serializers.CharField(help_text="The role read from the cell, when resolved by role.")
+    resolution = serializers.CharField(help_text="As the preview shows it: “Product Owner role → Priya Raman”.")
+
+
+class ImportRowSerializer(serializers.Serializer):
+    """One data row as it will be saved."""
+
+    row = serializers.IntegerField()
+    code = serializers.CharField(
+        help_text="The code it gets if confirmed now; codes of blank IDs are given at confirm."
+    )
+    code_given = serializers.BooleanField(help_text="The code comes from the file's ID column.")
+    title = serializers.CharField()
+    description = serializers.CharField()
+    category = serializers.CharField()
+    stage = serializers.CharField()
+    impact = serializers.IntegerField(allow_null=True)
+    likelihood = serializers.IntegerField(allow_null=True)
+    residual_impact = serializers.IntegerField(allow_null=True)
+    residual_likelihood = serializers.IntegerField(allow_null=True)
+    mitigation = serializers.CharField()
+    status = serializers.CharField()
+    review_frequency = serializers.CharField()
+    owner = ImportOwnerSerializer()
+    errors = ImportProblemSerializer(many=True)
+
+    def to_representation(self, row):
+        values = row["values"]
+        flat = {
+            "row": row["row"],
+            "code": row.get("code", ""),
+            "code_given": row.get("code_given", False),
+            "owner": {**row["owner"], "resolution": owner_resolution_text(row["owner"])},
+            "errors": row["errors"],
+            **{name: values.get(name, "") for name in ("title", "description", "category", "stage", "mitigation")},
+            **{name: values.get(name, "") for name in ("status", "review_frequency")},
+            **{name: values.get(name) for name in ("impact", "likelihood", "residual_impact", "residual_likelihood")},
+        }
+        return super().to_representation(flat)
+
+
+class RiskImportDetailSerializer(serializers.ModelSerializer):
+    """An import: its state, progress, every problem at once, and every row as it will be saved."""
+
+    uploaded_by = UserSummarySerializer()
+    decided_by = UserSummarySerializer(allow_null=True)
+    state_label = serializers.CharField(source="get_state_display")
+    percent_checked = serializers.IntegerField()
+    url = serializers.CharField(source="get_absolute_url", help_text="The import's page (progress, then preview).")
+    problems = ImportProblemSerializer(many=True)
     ignored_columns = serializers.ListField(child=serializers.CharField())
+    created_codes = serializers.ListField(child=serializers.CharField())
+    rows = ImportRowSerializer(many=True)
+
+    class Meta:
+        model = RiskImport
+        fields = [
+            "id",
+            "url",
+            "file_name",
+            "file_size",
+            "state",
+            "state_label",
+            "in_background",
+            "rows_total",
+            "rows_checked",
+            "percent_checked",
+            "uploaded_by",
+            "created_at",
+            "problems",
+            "ignored_columns",
+            "rows",
+            "created_codes",
+            "decided_by",
+            "decided_at",
+        ]
+        read_only_fields = fields

@@ -1,9 +1,10 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from .views import PortfolioRiskExportView, PortfolioRiskListView, RiskViewSet
+from .views import PortfolioRiskExportView, PortfolioRiskListView, RiskImportViewSet, RiskViewSet
 
 router = SimpleRouter()
+router.register("risks/imports", RiskImportViewSet, basename="project-risk-import")
 router.register("risks", RiskViewSet, basename="project-risk")
 
 urlpatterns = [

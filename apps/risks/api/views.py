@@ -3,25 +3,33 @@ from django.utils.functional import cached_property
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from apps.core.permissions import object_perms
 from apps.projects import roles
 from apps.projects.access import ProjectPermission, ProjectScopedAPIMixin
 from apps.signoffs.models import SignoffRequest
 
 from .. import exports, selectors, services
 from ..filters import RiskFilter, describe_filters
-from ..importing import risk_import
-from ..models import Risk, RiskReview
+from ..importing import (
+    may_decide,
+    risk_import_cancel,
+    risk_import_confirm,
+    risk_import_get,
+    risk_import_start,
+)
+from ..models import Risk, RiskImport, RiskReview
 from .serializers import (
     RiskAcceptanceSerializer,
     RiskAcceptanceSignoffSerializer,
-    RiskImportResultSerializer,
+    RiskImportDetailSerializer,
     RiskImportSerializer,
     RiskReviewSerializer,
     RiskSerializer,
@@ -127,12 +135,21 @@ class RiskViewSet(ProjectScopedAPIMixin, viewsets.ModelViewSet):
     @extend_schema(
         request={"multipart/form-data": RiskImportSerializer},
         responses={
-            201: RiskImportResultSerializer,
+            201: OpenApiResponse(
+                RiskImportDetailSerializer,
+                description="A small file, checked at once: `state` is `ready` (confirm it) or `failed` "
+                "(`problems` lists every problem of the file); `rows` is the preview",
+            ),
+            202: OpenApiResponse(
+                RiskImportDetailSerializer,
+                description="A large file, checked in the background (`state` `validating`): poll the import",
+            ),
             400: OpenApiResponse(
-                description="Row errors (`fields.rows`: “Row 3, column “Impact”: ...”) or a refused file"
+                description="The file is refused before it is read (`fields.file`): type, size, "
+                "not UTF-8, a NUL byte, or a workbook that unpacks to too much"
             ),
         },
-        summary="Import a register from CSV or XLSX: every row is saved, or none",
+        summary="Upload a register (CSV or XLSX) to import: returns the import with its preview",
     )
     @action(
         detail=False,
@@ -145,13 +162,73 @@ class RiskViewSet(ProjectScopedAPIMixin, viewsets.ModelViewSet):
     def import_register(self, request, *args, **kwargs):
         serializer = RiskImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        result = risk_import(actor=request.user, project=self.parent_project, upload=serializer.validated_data["file"])
-        body = {
-            "created": len(result.risks),
-            "codes": [risk.code for risk in result.risks],
-            "ignored_columns": result.ignored_columns,
-        }
-        return Response(RiskImportResultSerializer(body).data, status=status.HTTP_201_CREATED)
+        risk_import = risk_import_start(
+            actor=request.user, project=self.parent_project, upload=serializer.validated_data["file"]
+        )
+        risk_import.refresh_from_db()
+        code = status.HTTP_202_ACCEPTED if risk_import.in_progress else status.HTTP_201_CREATED
+        return Response(RiskImportDetailSerializer(risk_import).data, status=code)
+
+
+def _decision_schema(summary: str, *, refused: str, background: str = "") -> dict:
+    """The OpenAPI description of confirm and cancel: the import back, or why not."""
+    responses = {
+        200: RiskImportDetailSerializer,
+        400: OpenApiResponse(description=refused),
+        403: OpenApiResponse(description="Neither the person who uploaded the file nor a Product Owner"),
+    }
+    if background:
+        responses[202] = OpenApiResponse(RiskImportDetailSerializer, description=background)
+    return {"request": None, "responses": responses, "summary": summary}
+
+
+@extend_schema(tags=["risks"])
+class RiskImportViewSet(ProjectScopedAPIMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A register import: its progress, its preview (every row and every problem), then confirm or cancel.
+
+    Only the person who uploaded the file, or a Product Owner, confirms or cancels it.
+    """
+
+    queryset = RiskImport.objects.none()  # for schema introspection; requests use get_object()
+    serializer_class = RiskImportDetailSerializer
+    permission_classes = [IsAuthenticated, ProjectPermission]
+    pagination_class = None
+    project_permission_required = {**READ, "POST": roles.MANAGE_RISKS}
+
+    def get_object(self):
+        risk_import = risk_import_get(user=self.request.user, project=self.parent_project, pk=self.kwargs["pk"])
+        if risk_import is None:
+            raise Http404
+        self.check_object_permissions(self.request, risk_import)
+        return risk_import
+
+    def _decide(self, request, service):
+        risk_import = self.get_object()
+        perms = object_perms(request.user, self.parent_project)
+        if not may_decide(user=request.user, risk_import=risk_import, project_perms=perms):
+            raise PermissionDenied("Only the person who uploaded the file, or a Product Owner, may do this.")
+        risk_import = service(actor=request.user, risk_import=risk_import)
+        code = status.HTTP_202_ACCEPTED if risk_import.in_progress else status.HTTP_200_OK
+        return Response(RiskImportDetailSerializer(risk_import).data, status=code)
+
+    @extend_schema(
+        **_decision_schema(
+            "Confirm: create every risk of the import in one transaction (all or nothing)",
+            refused="Not ready (problems, still checking, already decided) or a code issued meanwhile",
+            background="A large import: its risks are created in the background (`state` `importing`); "
+            "poll the import until it is `confirmed`",
+        )
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, *args, **kwargs):
+        return self._decide(request, risk_import_confirm)
+
+    @extend_schema(
+        **_decision_schema("Cancel the import: nothing is created", refused="Already confirmed or cancelled")
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, *args, **kwargs):
+        return self._decide(request, risk_import_cancel)
 
 
 @extend_schema(tags=["risks"])
