@@ -172,3 +172,11 @@ def test_missing_fingerprint_is_derived_from_the_labels(post, token, project):
     del body["alerts"][0]["fingerprint"]
     first = post(body, token).json()[0]
     assert post(body, token).json()[0] == {**first, "action": "updated"}
+
+
+def test_the_webhook_has_its_own_rate_limit_in_production_settings():
+    from apps.incidents.api.views import AlertmanagerWebhookView
+    from portal.settings import base
+
+    assert AlertmanagerWebhookView.throttle_scope == "alertmanager"
+    assert base.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["alertmanager"] == "600/minute"
