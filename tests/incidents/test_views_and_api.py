@@ -200,15 +200,6 @@ def test_api_figures_count_reviews_on_time_and_overdue_actions(api_client, proje
     assert figures["actions"]["open"] == 2
 
 
-def test_openapi_schema_documents_the_incident_endpoints(api_client, team):
-    api_client.force_authenticate(team["owner"])
-    schema = api_client.get("/api/schema/?format=json").json()
-    paths = schema["paths"]
-    assert "/api/v1/projects/{project_slug}/incidents/alertmanager/" in paths
-    assert "/api/v1/projects/{project_slug}/incidents/{code}/review/submit/" in paths
-    assert "/api/v1/incidents/figures/" in paths
-
-
 def test_webhook_settings_never_show_an_existing_token(client, project, team):
     token = services.webhook_token_rotate(actor=team["owner"], project=project)
     client.force_login(team["owner"])
