@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("apps.checklists.api.urls")),
     path("", include("apps.deliverables.api.urls")),
     path("", include("apps.risks.api.urls")),
+    path("", include("apps.modelcards.api.urls")),
+    path("", include("apps.cadence.api.urls")),
     path("", include("apps.notifications.api.urls")),
     path("", include("apps.incidents.api.urls")),
 ]

@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("apps.checklists.urls")),
     path("", include("apps.deliverables.urls")),
     path("", include("apps.risks.urls")),
+    path("", include("apps.modelcards.urls")),
+    path("", include("apps.cadence.urls")),
     path("", include("apps.notifications.urls")),
     path("", include("apps.incidents.urls")),
     path("admin/", admin.site.urls),

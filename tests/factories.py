@@ -93,7 +93,6 @@ def edit_form_data(project, **changes):
         "annual_benefit": "480000",
         "annual_cost": "300000",
         "initial_investment": "150000",
-        "current_stage": project.current_stage,
         "status": project.status,
     }
     data.update(changes)

@@ -1,16 +1,18 @@
 """The audit log in the browser: portal-wide and per project, filterable, exportable as CSV."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.views.generic import ListView
+from django.views.generic import TemplateView
 
 from apps.core.exports import tabular_response
 from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin
 
 from .filters import AuditEntryFilter
-from .presentation import attach_change_rows
+from .presentation import attach_change_rows, attach_record_names
 from .selectors import audit_entry_list, auditable_project_ids
 
 CSV_COLUMNS = [
@@ -21,7 +23,10 @@ CSV_COLUMNS = [
     "record_type",
     "record_id",
     "record",
+    "record_as_written",
     "project_id",
+    "project_key",
+    "project",
     "field",
     "before",
     "after",
@@ -29,11 +34,11 @@ CSV_COLUMNS = [
 ]
 
 
-def _csv_rows(queryset, chunk_size=500):
+def _csv_rows(queryset, chunk_size=500, project=None):
     last_id = None
     while True:
         chunk = queryset if last_id is None else queryset.filter(id__lt=last_id)
-        entries = attach_change_rows(chunk[:chunk_size])
+        entries = attach_record_names(attach_change_rows(chunk[:chunk_size]), project=project)
         if not entries:
             return
         last_id = entries[-1].id
@@ -49,19 +54,58 @@ def _entry_rows(entries):
             entry.get_action_display(),
             entry.content_type.model,
             entry.object_pk,
+            entry.record_name,
             entry.object_repr,
             entry.project_id or "",
+            entry.project.key if entry.project else "",
+            entry.project.name if entry.project else "",
         ]
         changes = entry.change_rows or [("", "", "")]
         for field, before, after in changes:
             yield base + [field, before, after, entry.entry_hash]
 
 
-class AuditLogView(LoginRequiredMixin, ListView):
-    """Portal-wide: every entry the user may audit."""
+def _entry_id(value) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@dataclass
+class KeysetPage:
+    """One page of entries, newest first, found by id rather than by offset.
+
+    The trail only grows and is read newest first, so a page is "the next `size` entries older
+    (or newer) than entry N": an index range on the primary key. Nothing counts the table, so a
+    page costs the same on the millionth entry as on the first.
+    """
+
+    entries: list
+    newer_than: int | None  # link to the newer page: ?after=<first id shown>
+    older_than: int | None  # link to the older page: ?before=<last id shown>
+
+    @classmethod
+    def of(cls, queryset, *, before: int | None, after: int | None, size: int) -> "KeysetPage":
+        if after is not None:
+            rows = list(queryset.filter(id__gt=after).order_by("id")[: size + 1])
+            has_newer = len(rows) > size
+            rows = rows[:size][::-1]
+            has_older = bool(rows) and queryset.filter(id__lt=rows[-1].id).exists()
+        else:
+            window = queryset.filter(id__lt=before) if before is not None else queryset
+            rows = list(window.order_by("-id")[: size + 1])
+            has_older = len(rows) > size
+            rows = rows[:size]
+            has_newer = before is not None and bool(rows) and queryset.filter(id__gt=rows[0].id).exists()
+        return cls(
+            entries=rows,
+            newer_than=rows[0].id if rows and has_newer else None,
+            older_than=rows[-1].id if rows and has_older else None,
+        )
+
+
+class AuditLogView(LoginRequiredMixin, TemplateView):
+    """Portal-wide: every entry the user may audit. Pages go by entry id (`before`, `after`), never by count."""
 
     template_name = "audit/auditentry_list.html"
-    context_object_name = "entries"
     paginate_by = 50
     project = None
 
@@ -81,18 +125,31 @@ class AuditLogView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
-        query.pop("page", None)
-        context = super().get_context_data(
-            filter=AuditEntryFilter(self.request.GET, user=self.request.user), query=query.urlencode(), **kwargs
+        for name in ("before", "after", "page"):
+            query.pop(name, None)
+        page = KeysetPage.of(
+            self.get_queryset(),
+            before=_entry_id(self.request.GET.get("before")),
+            after=_entry_id(self.request.GET.get("after")),
+            size=self.paginate_by,
         )
-        context["entries"] = attach_change_rows(context["object_list"])
-        return context
+        return super().get_context_data(
+            filter=AuditEntryFilter(self.request.GET, user=self.request.user),
+            query=query.urlencode(),
+            page=page,
+            entries=attach_record_names(attach_change_rows(page.entries), project=self.project),
+            paged=bool(self.request.GET.get("before") or self.request.GET.get("after")),
+            **kwargs,
+        )
 
     def export_csv(self):
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         scope = self.project.slug if self.project else "portal"
         return tabular_response(
-            fmt="csv", filename=f"audit-{scope}-{stamp}", columns=CSV_COLUMNS, rows=_csv_rows(self.get_queryset())
+            fmt="csv",
+            filename=f"audit-{scope}-{stamp}",
+            columns=CSV_COLUMNS,
+            rows=_csv_rows(self.get_queryset(), project=self.project),
         )
 
 

@@ -142,6 +142,9 @@ class TemplateItem(models.Model):
     red_flags = models.JSONField(default=list, blank=True)
     sub_criteria = models.JSONField(default=list, blank=True)
     options = models.JSONField(default=list, blank=True, help_text="[{key, label}] for select questions.")
+    evidence_required = models.BooleanField(
+        default=False, help_text="Done needs evidence (a link, a note or a file): by default, Required items."
+    )
     position = models.PositiveIntegerField(help_text="Order within the whole version.")
 
     class Meta:

@@ -148,7 +148,9 @@ def _responses(checklist: ProjectChecklist) -> QuerySet[ItemResponse]:
             comment_count=Count("comments", distinct=True),
         )
         .prefetch_related(
-            Prefetch("reviews", ItemReview.objects.select_related("reviewer", "completed_by").order_by("-created_at"))
+            Prefetch("reviews", ItemReview.objects.select_related("reviewer", "completed_by").order_by("-created_at")),
+            # The reviewer sees the evidence next to "Mark reviewed".
+            Prefetch("evidence", Evidence.objects.order_by("id")),
         )
     )
 

@@ -20,9 +20,10 @@ from django.utils import timezone
 
 from apps.core.sentinels import UNSET, Unset
 from apps.core.uploads import check_upload, stored_upload
+from apps.projects.changes import project_records_changed
 from apps.projects.models import Project
 from apps.projects.selectors import project_members
-from apps.projects.services import ensure_project_writable
+from apps.projects.services import ensure_project_writable, project_lock
 
 from .choices import (
     COMPLETE_STATUSES,
@@ -42,7 +43,7 @@ from .models import (
     TemplateSection,
     TemplateVersion,
 )
-from .validation import TemplateFormatError, content_hash, parse_template
+from .validation import TemplateFormatError, content_hash, evidence_required, parse_template
 
 LIBRARY_DIR = Path(__file__).resolve().parent / "data" / "templates"
 MAX_TEMPLATE_BYTES = 1024 * 1024
@@ -120,7 +121,12 @@ def _version_store(*, actor, document: dict, origin: str, file_name: str) -> tup
         )
         for item_data in section_data["items"]:
             position += 1
-            TemplateItem.objects.create(version=version, section=section, position=position, **item_data)
+            TemplateItem.objects.create(
+                version=version,
+                section=section,
+                position=position,
+                **{**item_data, "evidence_required": evidence_required(item_data)},
+            )
     template.current_version = version
     template.save(update_fields=["current_version", "updated_at"])
     return version, True
@@ -199,6 +205,7 @@ def default_templates(*, project: Project) -> list[ChecklistTemplate]:
 def checklist_apply(*, actor, project: Project, template: ChecklistTemplate) -> ProjectChecklist:
     """Apply the current version of `template` to `project`."""
     ensure_project_writable(project)
+    project_lock(project.pk)
     version = template.current_version
     if version is None:
         raise ValidationError("This template has no version to apply yet.")
@@ -214,6 +221,7 @@ def checklist_apply(*, actor, project: Project, template: ChecklistTemplate) -> 
     checklist = ProjectChecklist(project=project, template=template, version=version, applied_by=actor)
     checklist.full_clean()
     checklist.save()
+    project_records_changed(project=project)
     return checklist
 
 
@@ -233,12 +241,14 @@ def checklists_apply_defaults(*, actor, project: Project) -> list[ProjectCheckli
 def checklist_remove(*, actor, checklist: ProjectChecklist) -> None:
     """Take a checklist off a project, only while nothing has been recorded on it."""
     ensure_project_writable(checklist.project)
+    project_lock(checklist.project_id)
     if checklist.responses.exists():
         raise ValidationError(
             "Work has been recorded on this checklist, so it stays with the project: "
             "mark the items that do not apply as not applicable instead."
         )
     checklist.delete()
+    project_records_changed(project=checklist.project)
 
 
 @transaction.atomic
@@ -251,6 +261,7 @@ def checklist_upgrade(*, actor, checklist: ProjectChecklist) -> ProjectChecklist
     without an answer goes back to in progress.
     """
     ensure_project_writable(checklist.project)
+    project_lock(checklist.project_id)
     checklist = (
         ProjectChecklist.objects.select_for_update(of=("self",))
         .select_related("template__current_version")
@@ -280,6 +291,7 @@ def checklist_upgrade(*, actor, checklist: ProjectChecklist) -> ProjectChecklist
         response.save()
     checklist.version = target
     checklist.save(update_fields=["version", "updated_at"])
+    project_records_changed(project=checklist.project)
     return checklist
 
 
@@ -336,6 +348,7 @@ def item_response_update(
 ) -> ItemResponse:
     """Change an item's status, owner, justification or selected options (only the ones given)."""
     ensure_project_writable(checklist.project)
+    project_lock(checklist.project_id)
     response = _response_for_update(checklist, item)
     previous_status = response.status
     errors: dict[str, str] = {}
@@ -364,6 +377,10 @@ def item_response_update(
         errors["owner"] = "Unowned items do not get done: choose an owner before marking this item done."
     if response.status == ResponseStatus.DONE and item.is_select and not response.selected_options:
         errors["selected_options"] = "Choose the answer (option) before marking this question done."
+    if response.status == ResponseStatus.DONE and item.evidence_required and not response.evidence.exists():
+        errors["status"] = (
+            f"“{item.title}” needs evidence to be done: add a link, a note or a file first (the reviewer checks it)."
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -378,6 +395,7 @@ def item_response_update(
     response.updated_by = actor
     response.full_clean(validate_unique=False)
     response.save()
+    project_records_changed(project=checklist.project)
     return response
 
 
@@ -385,6 +403,7 @@ def item_response_update(
 def item_review(*, actor, checklist: ProjectChecklist, item: TemplateItem, note: str = "") -> ItemReview:
     """Record that `actor`, a member other than the completer, reviewed the item's latest completion."""
     ensure_project_writable(checklist.project)
+    project_lock(checklist.project_id)
     _item_of(checklist, item)
     response = (
         ItemResponse.objects.select_for_update(of=("self",))
@@ -412,6 +431,7 @@ def item_review(*, actor, checklist: ProjectChecklist, item: TemplateItem, note:
     )
     review.full_clean()
     review.save()
+    project_records_changed(project=checklist.project)
     return review
 
 
@@ -463,6 +483,16 @@ def evidence_remove(*, actor, evidence: Evidence) -> None:
     ensure_project_writable(evidence.project)
     if evidence.added_by_id != actor.pk:
         raise PermissionDenied("Only the person who added this evidence can remove it.")
+    response = ItemResponse.objects.select_related("item").get(pk=evidence.response_id)
+    if (
+        response.status == ResponseStatus.DONE
+        and response.item.evidence_required
+        and not Evidence.objects.filter(response=response).exclude(pk=evidence.pk).exists()
+    ):
+        raise ValidationError(
+            "This is the only evidence of an item that is done and needs evidence: "
+            "add other evidence first, or set the item back to in progress."
+        )
     evidence.delete()
 
 
@@ -520,6 +550,14 @@ def demo_checklists_seed(*, project: Project, people: dict, reviewer_username: s
             if options is None:  # the project profile answers the use-case question
                 options = [project.use_case]
             actor = people[username]
+            if status == ResponseStatus.DONE and item.evidence_required:
+                evidence_add(
+                    actor=actor,
+                    checklist=checklist,
+                    item=item,
+                    kind=EvidenceKind.LINK,
+                    url=f"https://wiki.example.com/ml/{project.slug}/{item.key}",
+                )
             item_response_update(
                 actor=actor,
                 checklist=checklist,

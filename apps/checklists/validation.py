@@ -36,6 +36,7 @@ ITEM_KEYS = {
     "red_flags",
     "sub_criteria",
     "options",
+    "evidence_required",
 }
 ITEM_LISTS = ("implementation_questions", "key_considerations", "red_flags", "sub_criteria")
 SECTION_LISTS = ("key_questions", "pitfalls")
@@ -206,7 +207,18 @@ def _check_item(item, section_path: str, index: int, item_keys: set, problems: l
     for name in ITEM_LISTS:
         result[name] = _strings(item.get(name), f"{path}.{name}", problems)
     result["options"] = _check_options(item.get("options"), result["kind"], path, problems)
+    # Kept only when the file says it, so that templates written before the key keep their content hash.
+    if "evidence_required" in item:
+        if isinstance(item["evidence_required"], bool):
+            result["evidence_required"] = item["evidence_required"]
+        else:
+            problems.append(f"{path}.evidence_required must be true or false, not '{item['evidence_required']}'")
     return result
+
+
+def evidence_required(item_data: dict) -> bool:
+    """Whether Done needs evidence: the item's `evidence_required`, by default true for Required items."""
+    return item_data.get("evidence_required", item_data.get("requirement") == Requirement.REQUIRED)
 
 
 def _check_options(options, kind: str, path: str, problems: list[str]) -> list[dict]:

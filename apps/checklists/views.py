@@ -1,5 +1,7 @@
 """Browser views for the template library and project checklists: HTTP in, services and selectors, HTML out."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -204,21 +206,63 @@ class ChecklistMixin(ProjectAccessMixin):
         )
 
 
+ALL_SECTIONS = "all"
+
+
+@dataclass
+class SectionTab:
+    """One section in the checklist page's section bar: its rows (after the filters) and their counts."""
+
+    section: object
+    rows: list
+    url: str = ""
+    active: bool = False
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for row in self.rows if not row.is_complete)
+
+    @property
+    def red_flag_count(self) -> int:
+        return sum(1 for row in self.rows if row.red_flag)
+
+
 class ChecklistDetailView(ChecklistMixin, TemplateView):
-    """All items of one checklist, grouped by section; status, owner and review change inline."""
+    """One checklist, a section at a time; status, owner and review change inline.
+
+    `?section=<key>` picks the section (default: the first with open items), `?section=all`
+    shows every section; the filters stay in the URL and the section bar counts what they match.
+    """
 
     template_name = "checklists/checklist_detail.html"
+
+    def _section_tabs(self, rows) -> tuple[list[SectionTab], str]:
+        tabs: list[SectionTab] = []
+        for row in rows:
+            if not tabs or tabs[-1].section.pk != row.item.section_id:
+                tabs.append(SectionTab(section=row.item.section, rows=[]))
+            tabs[-1].rows.append(row)
+        asked = self.request.GET.get("section", "")
+        keys = {tab.section.key for tab in tabs}
+        if asked != ALL_SECTIONS and asked not in keys:
+            asked = next((tab.section.key for tab in tabs if tab.open_count), tabs[0].section.key if tabs else "")
+        query = self.request.GET.copy()
+        query.pop("section", None)
+        for tab in tabs:
+            query["section"] = tab.section.key
+            tab.url = f"?{query.urlencode()}"
+            tab.active = tab.section.key == asked
+        return tabs, asked
 
     def get_context_data(self, **kwargs):
         item_filter = selectors.checklist_filter(
             checklist=self.checklist, user=self.request.user, filters=self.request.GET
         )
         rows = selectors.item_rows(checklist=self.checklist, items=item_filter.qs)
-        sections = []
-        for row in rows:
-            if not sections or sections[-1][0].pk != row.item.section_id:
-                sections.append((row.item.section, []))
-            sections[-1][1].append(row)
+        tabs, chosen = self._section_tabs(rows)
+        sections = [(tab.section, tab.rows) for tab in tabs if chosen == ALL_SECTIONS or tab.active]
+        all_query = self.request.GET.copy()
+        all_query["section"] = ALL_SECTIONS
         progress = next(
             (
                 p
@@ -229,6 +273,10 @@ class ChecklistDetailView(ChecklistMixin, TemplateView):
         )
         return super().get_context_data(
             sections=sections,
+            section_tabs=tabs,
+            all_sections=chosen == ALL_SECTIONS,
+            all_sections_url=f"?{all_query.urlencode()}",
+            chosen_section=chosen,
             row_count=len(rows),
             filter_form=item_filter.form,
             filtered=item_filter.active,

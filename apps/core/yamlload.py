@@ -43,12 +43,25 @@ class _BoundedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
-def load_yaml(text: str | bytes, *, max_bytes: int = MAX_BYTES):
-    """Parse one YAML document from an untrusted source, within the bounds above."""
+class _TextDatesLoader(_BoundedLoader):
+    """Leaves `2025-03-15` the text it was, so that data read and written again compares equal."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BoundedLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(text: str | bytes, *, max_bytes: int = MAX_BYTES, dates_as_text: bool = False):
+    """Parse one YAML document from an untrusted source, within the bounds above.
+
+    `dates_as_text` keeps unquoted dates as strings (JSON has no date type: model cards).
+    """
     size = len(text.encode() if isinstance(text, str) else text)
     if size > max_bytes:
         raise YamlLimitError(problem=f"the document is {size} bytes; at most {max_bytes} are read")
-    loader = _BoundedLoader(text)
+    loader = (_TextDatesLoader if dates_as_text else _BoundedLoader)(text)
     try:
         return loader.get_single_data()
     finally:

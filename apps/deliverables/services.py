@@ -25,10 +25,11 @@ from apps.core.sentinels import UNSET, Unset
 from apps.core.uploads import check_upload, stored_upload
 from apps.core.yamlload import load_yaml
 from apps.projects import roles
+from apps.projects.changes import project_records_changed
 from apps.projects.choices import Role, Stage
 from apps.projects.models import Project
 from apps.projects.selectors import project_members, project_role_holders
-from apps.projects.services import ensure_project_writable
+from apps.projects.services import ensure_project_writable, project_lock
 
 from .choices import CADENCE_VALUES, DeliverableStatus
 from .models import Deliverable, ProjectDeliverable
@@ -142,6 +143,7 @@ def project_deliverables_setup(*, actor, project: Project) -> list[ProjectDelive
     """Give the project every registry deliverable it lacks, and an owner to each unowned one whose
     initial owner role a member holds. Idempotent; returns the deliverables it created."""
     ensure_project_writable(project)
+    project_lock(project.pk)
     owners = _default_owners(project)
     have = {pd.deliverable_id: pd for pd in ProjectDeliverable.objects.filter(project=project).select_for_update()}
     created = []
@@ -159,6 +161,7 @@ def project_deliverables_setup(*, actor, project: Project) -> list[ProjectDelive
             current.owner = owners[deliverable.owner_role]
             current.updated_by = actor
             current.save(update_fields=["owner", "updated_by", "updated_at"])
+    project_records_changed(project=project)
     return created
 
 
@@ -188,6 +191,7 @@ def project_deliverable_update(
 ) -> ProjectDeliverable:
     """Change owner, status, link or last-updated date (only the ones given) and recompute the due date."""
     ensure_project_writable(project_deliverable.project)
+    project_lock(project_deliverable.project_id)
     pd = (
         ProjectDeliverable.objects.select_for_update()
         .select_related("project", "deliverable")
@@ -230,6 +234,7 @@ def project_deliverable_update(
     pd.updated_by = actor
     pd.full_clean(validate_unique=False)
     pd.save()
+    project_records_changed(project=pd.project)
     return pd
 
 
@@ -237,6 +242,7 @@ def project_deliverable_update(
 def project_deliverable_attach_file(*, actor, project_deliverable: ProjectDeliverable, upload: UploadedFile):
     """Store the deliverable's document (type and size checked); it counts as updated today."""
     ensure_project_writable(project_deliverable.project)
+    project_lock(project_deliverable.project_id)
     pd = (
         ProjectDeliverable.objects.select_for_update()
         .select_related("project", "deliverable")
@@ -251,6 +257,31 @@ def project_deliverable_attach_file(*, actor, project_deliverable: ProjectDelive
     with stored_upload(pd.file, checked):
         pd.full_clean(validate_unique=False)
         pd.save()
+    project_records_changed(project=pd.project)
+    return pd
+
+
+@transaction.atomic
+def project_deliverable_signed_off(*, actor, project: Project, key: str, link: str) -> ProjectDeliverable | None:
+    """Another app's sign-off approved this deliverable's document (a model card revision...).
+
+    The approval is the sign-off's, so no deliverable-manager permission is asked of
+    `actor`: the deliverable becomes approved, links to what was signed and counts as
+    updated today. Returns None when the project does not track the deliverable.
+    """
+    pd = (
+        ProjectDeliverable.objects.select_for_update()
+        .select_related("project", "deliverable")
+        .filter(project=project, deliverable__key=key)
+        .first()
+    )
+    if pd is None:
+        return None
+    pd.status, pd.link, pd.updated_by = DeliverableStatus.APPROVED, link, actor
+    pd.last_updated_on = timezone.localdate()
+    _refresh_due(pd)
+    pd.full_clean(validate_unique=False)
+    pd.save()
     return pd
 
 

@@ -8,15 +8,18 @@ class GatesConfig(AppConfig):
 
     def ready(self):
         from apps.audit.registry import audit_model
+        from apps.projects.changes import register_records_listener
         from apps.projects.governance import register_governance_records
         from apps.signoffs import targets
 
         from .models import Gate, GateEvent
-        from .services import GateAdapter
+        from .services import GateAdapter, gates_check_current
 
         audit_model(Gate)
         audit_model(GateEvent)
         targets.register(GateAdapter())
+        # An approval never outlives a change to what was signed: checked in the changing write's transaction.
+        register_records_listener("gates", gates_check_current)
         register_governance_records(
             "gate-events", "gate events", lambda project: GateEvent.objects.filter(project=project).count()
         )

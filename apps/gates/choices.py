@@ -20,6 +20,7 @@ class GateEventKind(models.TextChoices):
     INVALIDATED = "invalidated", "Sign-off invalidated"
     REOPENED = "reopened", "Reopened"
     DECISION = "decision", "Go / No-Go decision"
+    STAGE_OVERRIDE = "stage_override", "Stage set by an administrator"
 
 
 class GoNoGo(models.TextChoices):

@@ -7,7 +7,8 @@ from apps.projects.choices import Role, Stage
 from apps.projects.models import Project
 from apps.projects.selectors import project_role_holders
 from apps.signoffs.approvers import approvers_for
-from apps.signoffs.models import SignoffRequest
+from apps.signoffs.choices import EventKind, RequestState
+from apps.signoffs.models import SignoffEvent, SignoffRequest
 
 from . import states
 from .choices import GateState
@@ -24,11 +25,18 @@ class TimelineStep:
     signoff: SignoffRequest | None
 
     current: bool = False
-    passed_unrecorded: bool = False  # an earlier stage left before gates were tracked
 
     @property
     def state(self) -> str:
         return self.gate.state
+
+    @property
+    def shown(self) -> states.ShownState:
+        return states.shown_state(self.gate)
+
+    @property
+    def passed_unrecorded(self) -> bool:
+        return self.shown.key == states.PASSED_UNRECORDED
 
     @property
     def approved(self) -> bool:
@@ -40,9 +48,7 @@ class TimelineStep:
 
     @property
     def state_label(self) -> str:
-        if self.passed_unrecorded:
-            return "Passed — no sign-off on record"
-        return GateState(self.gate.state).label
+        return self.shown.label
 
 
 def gate_for(*, project: Project, stage: str) -> Gate:
@@ -75,7 +81,6 @@ def gate_timeline(*, project: Project) -> list[TimelineStep]:
                 + [(person.display_name, [person.display_name]) for person in spec.people],
                 signoff=latest.get(gate.pk) if gate.pk else None,
                 current=stage == project.current_stage,
-                passed_unrecorded=gate.pk is None and index < project.stage_index,
             )
         )
     return steps
@@ -98,3 +103,37 @@ def gate_histories(*, project: Project) -> dict[int, list[GateEvent]]:
     for event in GateEvent.objects.filter(project=project).select_related("actor", "signoff").order_by("id"):
         histories[event.gate_id].append(event)
     return histories
+
+
+@dataclass
+class Certificate:
+    """The sign-off a gate's certificate shows: the approval in force, or the last one, superseded."""
+
+    signoff: SignoffRequest
+    superseded_by: SignoffEvent | None  # the invalidation: the signed content changed after approval
+
+    @property
+    def superseded(self) -> bool:
+        return self.superseded_by is not None
+
+
+def gate_certificate(*, gate: Gate) -> Certificate | None:
+    """The certificate to offer on the gate page (two queries), or None when the gate has none."""
+    if gate.pk is None:
+        return None
+    signoff = (
+        SignoffRequest.objects.filter(
+            target_type__model="gate",
+            target_id=gate.pk,
+            state__in=[RequestState.APPROVED, RequestState.INVALIDATED],
+        )
+        .select_related("requested_by", "project")
+        .order_by("-id")
+        .first()
+    )
+    if signoff is None:
+        return None
+    if signoff.state == RequestState.INVALIDATED:
+        return Certificate(signoff, signoff.events.filter(kind=EventKind.INVALIDATED).first())
+    # An approval of a gate since reopened (by hand) is history, not a certificate in force.
+    return Certificate(signoff, None) if states.refusal(gate, states.GateAction.CERTIFICATE) is None else None

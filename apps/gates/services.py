@@ -3,12 +3,12 @@ sign-off engine calls back through GateAdapter when a request closes."""
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from apps.projects import services as project_services
-from apps.projects.choices import ProjectStatus
+from apps.projects.choices import ProjectStatus, Stage
 from apps.projects.models import STAGE_ORDER, Project
 from apps.signoffs import services as signoff_services
 from apps.signoffs import targets
@@ -17,8 +17,9 @@ from apps.signoffs.choices import Policy, RequestState
 from apps.signoffs.models import SignoffRequest
 
 from .choices import STAGE_APPROVERS, GateEventKind, GateState, GoNoGo
-from .criteria import gate_evidence
+from .criteria import gate_evidence, project_records
 from .models import Gate, GateEvent
+from .signed import gate_changes, signed_content
 from .states import GateAction, refusal, transition
 
 DEFAULT_SIGNOFF_DAYS = 7
@@ -52,6 +53,7 @@ def gate_update_criteria(*, actor, gate: Gate, go_no_go_criteria: str) -> Gate:
     gate.go_no_go_criteria = go_no_go_criteria.strip()
     gate.full_clean()
     gate.save()
+    gates_check_current(project=gate.project)
     return gate
 
 
@@ -68,6 +70,8 @@ def gate_record_decision(*, actor, gate: Gate, decision: str, rationale: str) ->
     _event(gate, GateEventKind.DECISION, actor=actor, note=f"{gate.get_decision_display()}: {gate.decision_rationale}")
     if gate.decision == GoNoGo.NO_GO and gate.project.status != ProjectStatus.ON_HOLD:
         project_services.project_update(actor=actor, project=gate.project, status=ProjectStatus.ON_HOLD)
+    else:
+        gates_check_current(project=gate.project)
     return gate
 
 
@@ -107,19 +111,59 @@ def current_signoff(gate: Gate) -> SignoffRequest | None:
 
 
 def gates_check_current(*, project: Project) -> list[Gate]:
-    """Invalidate approved gates whose signed content has changed since; they reopen visibly."""
+    """Invalidate approved gates whose signed content has changed since; they reopen visibly.
+
+    Registered as the "project records changed" listener (apps.projects.changes): the write services of
+    projects, checklists and deliverables call it in their transaction. The periodic task is a safety net.
+    """
+    approved = list(Gate.objects.filter(project=project, state=GateState.APPROVED))
+    if not approved:
+        return []
+    records = project_records(project)  # fetched once for every approved gate
     invalidated = []
-    for gate in Gate.objects.filter(project=project, state=GateState.APPROVED):
-        if signoff_services.signoff_check_current(target=gate) is not None:
+    for gate in approved:
+        gate.project = project
+        snapshot = gate_evidence(gate, records=records).snapshot(gate)
+        if signoff_services.signoff_check_current(target=gate, snapshot=snapshot) is not None:
             invalidated.append(gate)
     return invalidated
+
+
+@transaction.atomic
+def project_stage_override(*, actor, project: Project, stage: str, reason: str) -> Project:
+    """An administrator sets a project's stage outside the gates (a correction, a migrated project).
+
+    Superusers only, with a reason; the reason is recorded as an event in the history of the gate of the
+    stage the project leaves and of the one it enters (both audited), next to the project's own audit entry.
+    """
+    if not actor.is_superuser:
+        raise PermissionDenied("Only an administrator can override a project's lifecycle stage.")
+    if stage not in Stage.values:
+        raise ValidationError({"stage": f"'{stage}' is not a lifecycle stage."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the stage is set outside the gates: the reason is audited."})
+    project = project_services.project_lock(project.pk)
+    previous = project.current_stage
+    if stage == previous:
+        raise ValidationError({"stage": f"The project is already at {Stage(stage).label}."})
+    project = project_services.project_stage_move(actor=actor, project=project, stage=stage)
+    note = (
+        f"Stage set from {Stage(previous).label} to {Stage(stage).label} by an administrator. Reason: {reason.strip()}"
+    )
+    for gate_stage in (previous, stage):
+        gate = _stored_gate(project, gate_stage)
+        _event(gate, GateEventKind.STAGE_OVERRIDE, actor=actor, note=note)
+    entered = Gate.objects.select_for_update().get(project=project, stage=stage)
+    if entered.state == GateState.NOT_STARTED:
+        _set_state(entered, GateState.IN_PROGRESS)
+    return project
 
 
 class GateAdapter(targets.TargetAdapter):
     """How the sign-off engine sees a gate."""
 
     model = Gate
-    evidence_template = "gates/partials/evidence.html"
+    evidence_template = "gates/partials/signed_content.html"
 
     def label(self, gate) -> str:
         return f"{gate.get_stage_display()} gate — {gate.project.name}"
@@ -136,7 +180,11 @@ class GateAdapter(targets.TargetAdapter):
         )
 
     def evidence(self, signoff):
-        return gate_evidence(signoff.target)
+        """The signed snapshot in words (what the approvers sign), not the gate's live state."""
+        return signed_content(signoff.target, signoff.snapshot)
+
+    def describe_changes(self, gate, before, after):
+        return gate_changes(gate, before, after)
 
     def on_closed(self, signoff, state, *, note=""):
         gate = Gate.objects.select_for_update().select_related("project").get(pk=signoff.target_id)
@@ -161,6 +209,6 @@ def _advance_project(gate: Gate, *, actor) -> None:
     index = STAGE_ORDER.index(gate.stage)
     if project.current_stage == gate.stage and index + 1 < len(STAGE_ORDER):
         next_stage = STAGE_ORDER[index + 1]
-        project_services.project_update(actor=actor, project=project, current_stage=next_stage)
+        project_services.project_stage_move(actor=actor, project=project, stage=next_stage)
         for upcoming in Gate.objects.filter(project=project, stage=next_stage, state=GateState.NOT_STARTED):
             _set_state(upcoming, GateState.IN_PROGRESS)

@@ -121,6 +121,26 @@ def available_actions(gate, perms) -> set[str]:
     }
 
 
+@dataclass(frozen=True)
+class ShownState:
+    """How a gate's state reads wherever it is shown (the gate page's badge, the timeline, the API)."""
+
+    key: str  # a GateState value, or PASSED_UNRECORDED (CSS: badge-gate-<key>)
+    label: str
+
+
+PASSED_UNRECORDED = "passed_unrecorded"
+
+
+def shown_state(gate) -> ShownState:
+    """The one wording of a gate's state. A gate of a stage the project has left without an approval (it was
+    passed before gates were tracked, or an administrator set the stage) reads "Passed — no sign-off on record"."""
+    never_signed = gate.state in (GateState.NOT_STARTED, GateState.IN_PROGRESS)
+    if never_signed and gate.stage_index < gate.project.stage_index:
+        return ShownState(PASSED_UNRECORDED, "Passed — no sign-off on record")
+    return ShownState(gate.state, GateState(gate.state).label)
+
+
 def is_approved(gate) -> bool:
     return gate.state == GateState.APPROVED
 

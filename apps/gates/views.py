@@ -12,11 +12,14 @@ from apps.core.forms import add_service_errors
 from apps.core.pdf import render_pdf
 from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin
-from apps.projects.choices import Stage
+from apps.projects.choices import Role, Stage
+from apps.projects.selectors import member_roles
+from apps.signoffs.choices import EventKind
 
 from . import selectors, services, states
 from .criteria import gate_evidence
 from .forms import CriteriaForm, DecisionForm, ReopenForm, SubmitForm
+from .signed import signed_content
 
 FORMS = {"submit": SubmitForm, "criteria": CriteriaForm, "decision": DecisionForm, "reopen": ReopenForm}
 
@@ -44,6 +47,8 @@ class GateDetailView(GateMixin, TemplateView):
             signoff=services.current_signoff(gate) if gate.pk else None,
             forms=forms,
             actions=states.available_actions(gate, self.project_perms),
+            shown_state=states.shown_state(gate),
+            certificate=selectors.gate_certificate(gate=gate),
             **kwargs,
         )
 
@@ -91,20 +96,28 @@ class GateCertificateView(GateMixin, View):
 
     def get(self, request, *args, **kwargs):
         gate = self.gate
-        signoff = services.current_signoff(gate) if gate.pk else None
-        if states.refusal(gate, states.GateAction.CERTIFICATE) or signoff is None:
+        certificate = selectors.gate_certificate(gate=gate)
+        if certificate is None:
             raise Http404("Only an approved gate has a certificate.")
+        signoff = certificate.signoff
         decisions = [event for event in signoff.events.select_related("actor", "approver") if event.approver_id]
+        requester_roles = member_roles(project=self.project, user=signoff.requested_by)
+        # The last approval completed it (closed_at moves on when a sign-off is invalidated).
+        approved_at = max((event.created_at for event in decisions if event.kind == EventKind.APPROVED), default=None)
         pdf = render_pdf(
             "gates/pdf/certificate.html",
             {
                 "project": self.project,
                 "gate": gate,
                 "signoff": signoff,
+                "certificate": certificate,
+                "requester_roles": [label for value, label in Role.choices if value in requester_roles],
                 "decisions": decisions,
-                "evidence": gate_evidence(gate),
+                "approved_at": approved_at,
+                "signed": signed_content(gate, signoff.snapshot),
                 "pdf_scope": self.project.name,
-                "pdf_title": f"Sign-off certificate — {gate.get_stage_display()} gate",
+                "pdf_title": f"Sign-off certificate — {gate.get_stage_display()} gate"
+                + (" (superseded)" if certificate.superseded else ""),
             },
             request=request,
         )

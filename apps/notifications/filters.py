@@ -35,8 +35,12 @@ class NotificationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Categories are registered from AppConfig.ready(), after this module may have been imported.
-        self.filters["category"].extra["choices"] = _category_choices()
+        # Categories are registered from AppConfig.ready(), after this module may have been imported;
+        # the form field may even have been built already (the OpenAPI schema builds it on the class
+        # filter, and every instance copies it), so the choices are set on the field too.
+        category = self.filters["category"]
+        category.extra["choices"] = _category_choices()
+        category.field.choices = category.extra["choices"]
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(read_at__isnull=value == "unread")

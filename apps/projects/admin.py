@@ -29,12 +29,13 @@ class ProjectAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
 
     def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields + (("slug",) if obj else ())
+        # The stage moves through approved gates; an administrator overrides it with a reason on the stage
+        # gates' admin ("Override a project's stage"), which records the reason in the gate history.
+        return self.readonly_fields + (("slug", "current_stage") if obj else ())
 
     def save_model(self, request, obj, form, change):
-        fields = {
-            name: form.cleaned_data[name] for name in services.PROJECT_EDITABLE_FIELDS if name in form.cleaned_data
-        }
+        allowed = services.PROJECT_EDITABLE_FIELDS if change else services.PROJECT_CREATE_FIELDS
+        fields = {name: form.cleaned_data[name] for name in allowed if name in form.cleaned_data}
         if change:
             form.instance = services.project_update(actor=request.user, project=obj, **fields)
         else:

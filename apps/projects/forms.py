@@ -5,7 +5,7 @@ from apps.core.forms import StyledFormMixin
 
 from .choices import ProjectStatus, Role
 from .models import Project
-from .services import PROJECT_EDITABLE_FIELDS
+from .services import PROJECT_CREATE_FIELDS
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -35,7 +35,7 @@ class ProjectForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = PROJECT_EDITABLE_FIELDS
+        fields = PROJECT_CREATE_FIELDS
         widgets = {
             "problem_statement": forms.Textarea(attrs={"rows": 2}),
             "baseline_description": forms.Textarea(attrs={"rows": 3}),
@@ -44,11 +44,20 @@ class ProjectForm(StyledFormMixin, forms.ModelForm):
         labels = {
             "annual_benefit": "Annual benefit (B)",
             "annual_cost": "Annual cost (C)",
-            "current_stage": "Current lifecycle stage",
+            "current_stage": "Starting lifecycle stage",
+        }
+        help_texts = {
+            "current_stage": (
+                "For an initiative already under way; earlier stages show as passed with no sign-off on record. "
+                "From then on the stage moves only through approved gates."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The stage moves only through an approved gate (or an administrator's audited override).
+            del self.fields["current_stage"]
         # Retiring asks for a reason and makes the project read-only: it has its own form.
         self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0] != ProjectStatus.RETIRED]
 

@@ -1,9 +1,12 @@
 """Projects, their members and the per-project permission tables."""
 
+import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -20,6 +23,34 @@ def _non_blank_strings(value) -> list[str]:
     return [item.strip() for item in value or [] if isinstance(item, str) and item.strip()]
 
 
+PROJECT_KEY_PATTERN = r"^[A-Z][A-Z0-9]{1,9}$"
+PROJECT_KEY_MAX = 10
+
+
+def derive_project_key(name: str, taken) -> str:
+    """A short code for a project, from its name: "Customer Churn Predictor" -> "CCP".
+
+    Several words give their initials, one word its first ten letters; a key
+    shorter than two characters takes more letters of the name. The first key
+    not in `taken` (a container of keys) wins: "CCP", "CCP2", "CCP3", ...
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().upper()
+    words = re.findall(r"[A-Z0-9]+", ascii_name)
+    letters = "".join(words)
+    base = "".join(word[0] for word in words) if len(words) > 1 else letters
+    if len(base) < 2:
+        base = (base + letters[1:] + "PRJ")[:2] if letters else "PRJ"
+    if base[0].isdigit():
+        base = "P" + base
+    base = base[:PROJECT_KEY_MAX]
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        suffix = str(number)
+        candidate = base[: PROJECT_KEY_MAX - len(suffix)] + suffix
+    return candidate
+
+
 def validate_metric_list(value):
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ValidationError("Give a list of metric names.")
@@ -30,6 +61,13 @@ class Project(TimeStampedModel):
 
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=80, unique=True)
+    key = models.CharField(
+        max_length=PROJECT_KEY_MAX,
+        unique=True,
+        editable=False,
+        validators=[RegexValidator(PROJECT_KEY_PATTERN, "2–10 capital letters or digits, starting with a letter.")],
+        help_text="Short code shown wherever projects are mixed (CCP-R-002). Derived from the name; never changes.",
+    )
     problem_statement = models.CharField(
         max_length=400, help_text="One sentence: who has what problem, and what the model changes."
     )
@@ -82,6 +120,7 @@ class Project(TimeStampedModel):
             ),
             models.CheckConstraint(condition=models.Q(current_stage__in=Stage.values), name="project_stage_valid"),
             models.CheckConstraint(condition=models.Q(status__in=ProjectStatus.values), name="project_status_valid"),
+            models.CheckConstraint(condition=models.Q(key__regex=PROJECT_KEY_PATTERN), name="project_key_format"),
         ]
 
     def __str__(self) -> str:
@@ -99,7 +138,19 @@ class Project(TimeStampedModel):
         """Retired projects are read-only: kept with their governance records, visible and auditable."""
         return self.status == ProjectStatus.RETIRED
 
+    def _assign_key(self) -> None:
+        """A new project's key comes from its name; an existing key is never changed."""
+        if not self.key:
+            prefix = derive_project_key(self.name, ())[:2]
+            taken = set(Project.objects.filter(key__startswith=prefix).values_list("key", flat=True))
+            self.key = derive_project_key(self.name, taken)
+
+    def save(self, *args, **kwargs):
+        self._assign_key()
+        super().save(*args, **kwargs)
+
     def clean(self):
+        self._assign_key()
         if not _non_blank_strings(self.guardrail_metrics):
             raise ValidationError({"guardrail_metrics": "Name at least one guardrail metric."})
         self.guardrail_metrics = _non_blank_strings(self.guardrail_metrics)

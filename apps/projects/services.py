@@ -1,15 +1,19 @@
 """Writes to projects and memberships. Views and the API call these, nothing else writes."""
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.accounts.choices import PortalGroup
 from apps.core.permissions import set_object_perms
 
+from .changes import project_records_changed
 from .choices import ProjectStatus, Role
 from .defaults import project_defaults_apply
 from .governance import governance_records
@@ -31,12 +35,15 @@ PROJECT_EDITABLE_FIELDS = (
     "annual_benefit",
     "annual_cost",
     "initial_investment",
-    "current_stage",
     "status",
 )
-
-
-RESERVED_SLUGS = {"new"}  # taken by /projects/new/
+# A project starts at any stage (an initiative already under way: the earlier stages show as passed with no
+# sign-off on record); after that the stage moves only through an approved gate (project_stage_move).
+PROJECT_CREATE_FIELDS = (*PROJECT_EDITABLE_FIELDS, "current_stage")
+STAGE_MOVES_THROUGH_GATES = (
+    "The lifecycle stage moves only through an approved gate: submit the current stage's gate for sign-off. "
+    "An administrator can override it, with a reason, in the admin."
+)
 
 
 class ProjectHasGovernanceRecords(ValidationError):
@@ -64,10 +71,35 @@ def ensure_project_writable(project: Project) -> None:
         )
 
 
+def _url_words(patterns, prefix: str = ""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern).replace("^", "").replace("\\", "")
+        if isinstance(pattern, URLResolver):
+            yield from _url_words(pattern.url_patterns, route)
+        else:
+            match = re.match(r"(?:api/v\d+/)?projects/([-\w]+)/", route)
+            if match:
+                yield match.group(1)
+
+
+def reserved_slugs() -> frozenset[str]:
+    """Words that follow /projects/ in a route of their own (`new`, ...): a project with that slug would be
+    unreachable, its pages shadowed by the route. Read from the URL configuration, so new routes count too."""
+    return frozenset(_url_words(get_resolver().url_patterns))
+
+
+def _check_slug(slug: str) -> None:
+    if slug in reserved_slugs():
+        raise ValidationError(
+            {"slug": f"“{slug}” is reserved: /projects/{slug}/ is a page of the portal. Choose another slug."}
+        )
+
+
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:70] or "project"
+    reserved = reserved_slugs()
     slug, n = base, 2
-    while slug in RESERVED_SLUGS or Project.objects.filter(slug=slug).exists():
+    while slug in reserved or Project.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -94,11 +126,13 @@ def project_create(*, actor, slug: str = "", **fields) -> Project:
     """Create a project; its creator becomes its first Product Owner."""
     if not all(actor.has_perm(perm) for perm in CREATOR_PERMISSIONS):
         raise PermissionDenied("You may not start projects (ask to join the Project Creators group).")
-    unknown = set(fields) - set(PROJECT_EDITABLE_FIELDS)
+    unknown = set(fields) - set(PROJECT_CREATE_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown project fields: {', '.join(sorted(unknown))}.")
     if fields.get("status") == ProjectStatus.RETIRED:
         raise ValidationError({"status": "A new project cannot start retired."})
+    if slug:
+        _check_slug(slug)
     project = Project(slug=slug or _unique_slug(fields.get("name", "")), created_by=actor, **fields)
     project.full_clean()
     project.save()
@@ -110,7 +144,13 @@ def project_create(*, actor, slug: str = "", **fields) -> Project:
 
 @transaction.atomic
 def project_update(*, actor, project: Project, **fields) -> Project:
-    """Change profile fields; the audit trail records each field's before and after."""
+    """Change profile fields; the audit trail records each field's before and after.
+
+    The stage is not a profile field: it moves through an approved gate (project_stage_move). Whatever was
+    signed off on the project's records is re-checked in this transaction (project_records_changed).
+    """
+    if "current_stage" in fields:
+        raise ValidationError({"current_stage": STAGE_MOVES_THROUGH_GATES})
     unknown = set(fields) - set(PROJECT_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
@@ -120,6 +160,19 @@ def project_update(*, actor, project: Project, **fields) -> Project:
         raise ValidationError({"status": "Retire a project with “Retire project”: it asks why, and cannot be undone."})
     for name, value in fields.items():
         setattr(project, name, value)
+    project.full_clean()
+    project.save()
+    project_records_changed(project=project)
+    return project
+
+
+@transaction.atomic
+def project_stage_move(*, actor, project: Project, stage: str) -> Project:
+    """Set the project's lifecycle stage. Only the gate workflow calls this: an approved gate moving the
+    project on, or an administrator's override with its reason (apps.gates.services)."""
+    project = project_lock(project.pk)
+    ensure_project_writable(project)
+    project.current_stage = stage
     project.full_clean()
     project.save()
     return project

@@ -30,6 +30,7 @@ def _name(user) -> str:
 COLUMNS = [
     ("Project", lambda r: r.project.name),
     ("ID", lambda r: r.code),
+    ("Portfolio ID", lambda r: r.display_code),
     ("Title", lambda r: r.title),
     ("Description", lambda r: r.description),
     ("Category", lambda r: r.get_category_display()),
@@ -64,6 +65,7 @@ class ExportContext:
     filters: list[tuple[str, str]]
     user: object
     exported_at: object = None
+    portfolio: bool = False  # projects may be mixed: risks are shown with their project key (CCP-R-002)
 
     @property
     def stamp(self) -> str:
@@ -127,7 +129,7 @@ def xlsx_sheets(queryset, context: ExportContext) -> list[Sheet]:
             columns=HEADERS,
             rows=risk_rows(),
             widths=[WIDTHS.get(header, 14) for header in HEADERS],
-            freeze="C2",
+            freeze="D2",
             auto_filter=True,
         ),
         Sheet(title="Heat maps", columns=(), rows=heat_map_rows(), widths=[20]),
@@ -160,6 +162,7 @@ def pdf_context(queryset, context: ExportContext) -> dict:
         "exported_at": context.exported_at or timezone.now(),
         "risks": risks,
         "show_project": len({risk.project_id for risk in risks}) > 1,
+        "display_codes": context.portfolio,
         "heat_maps": heat_maps(queryset),
         "summary": risk_summary(queryset),
         "filters": context.filters,

@@ -169,6 +169,11 @@ class Risk(ProjectScopedModel):
     def code(self) -> str:
         return format_code(self.number) if self.number else "R-new"
 
+    @property
+    def display_code(self) -> str:
+        """The code with its project's key (CCP-R-002): what pages and exports mixing projects show."""
+        return f"{self.project.key}-{self.code}"
+
     def get_absolute_url(self) -> str:
         return reverse("risks:risk-detail", kwargs={"project_slug": self.project.slug, "risk_code": self.code})
 

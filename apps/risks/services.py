@@ -498,7 +498,7 @@ def _notify_about(risk: Risk, recipients, *, kind: str, period: datetime.date) -
         recipients=recipients,
         category="risks",
         kind=f"risk_{kind}",
-        subject=f"[{risk.project.name}] {NOTIFICATION_SUBJECTS[kind]}: {risk.code} {risk.title}",
+        subject=f"[{risk.project.name}] {NOTIFICATION_SUBJECTS[kind]}: {risk.display_code} {risk.title}",
         body=body,
         target=risk,
         project=risk.project,

@@ -125,13 +125,28 @@ class RiskRegisterView(ProjectAccessMixin, BandLegendMixin, ListView):
         )
 
 
+PAGE_SIZES = (25, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 50
+
+
+def _page_size(request) -> int:
+    """The rows per page asked for in the URL (`page_size`), if it is one of PAGE_SIZES."""
+    asked = request.GET.get("page_size", "")
+    return int(asked) if asked.isdigit() and int(asked) in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+
 class PortfolioView(LoginRequiredMixin, BandLegendMixin, ListView):
-    """Every risk of every project the user may see: filters, sorting, heat maps and exports."""
+    """Every risk of every project the user may see: filters, sorting, heat maps and exports.
+
+    Paginated (`page_size` in the URL); the exports take the whole filtered set.
+    """
 
     template_name = "risks/portfolio.html"
     context_object_name = "risks"
-    paginate_by = 50
     default_sort = "-residual"
+
+    def get_paginate_by(self, queryset) -> int:
+        return _page_size(self.request)
 
     @cached_property
     def filterset(self):
@@ -153,6 +168,15 @@ class PortfolioView(LoginRequiredMixin, BandLegendMixin, ListView):
             pdf_limit=exports.MAX_PDF_RISKS,
             project_count=self.filterset.filters["project"].queryset.count(),
             sort_label=dict(SORT_CHOICES).get(sort, ""),
+            page_sizes=PAGE_SIZES,
+            page_size=_page_size(self.request),
+            page_size_keep=[
+                (name, value)
+                for name, values in self.request.GET.lists()
+                if name not in ("page", "page_size")
+                for value in values
+            ],
+            export_query=_query_without(self.request, "page_size"),
             **_filter_context(self.request, self.filterset),
             **self.band_context(),
             **kwargs,
@@ -174,6 +198,7 @@ class _ExportMixin:
             scope=project.name if project else self._portfolio_scope(filterset),
             filters=describe_filters(filterset),
             user=request.user,
+            portfolio=project is None,
         )
         queryset = filterset.qs
         try:

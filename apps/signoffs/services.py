@@ -197,25 +197,13 @@ def signoff_withdraw(*, actor, signoff: SignoffRequest, note: str = "") -> Signo
     return _append(signoff, kind=EventKind.WITHDRAWN, actor=actor, note=note)
 
 
-def changed_keys(before: dict, after: dict, prefix: str = "") -> list[str]:
-    """Dotted paths of what differs between two snapshots."""
-    keys = []
-    for key in sorted(set(before) | set(after), key=str):
-        path = f"{prefix}{key}"
-        old, new = before.get(key), after.get(key)
-        if isinstance(old, dict) and isinstance(new, dict):
-            keys += changed_keys(old, new, f"{path}.")
-        elif old != new:
-            keys.append(path)
-    return keys
-
-
 @transaction.atomic
-def signoff_check_current(*, target) -> SignoffRequest | None:
+def signoff_check_current(*, target, snapshot: dict | None = None) -> SignoffRequest | None:
     """Invalidate the target's approved sign-off if what was signed has changed since.
 
-    Call it whenever the target's content may have changed. Returns the
-    invalidated request, or None when nothing changed.
+    Call it whenever the target's content may have changed, in the changing write's transaction (pass
+    `snapshot` when the caller has just computed it). Returns the invalidated request, or None when nothing
+    changed. The invalidation's note names each change as people read it, with its before and after values.
     """
     signoff = (
         SignoffRequest.objects.select_for_update()
@@ -225,12 +213,13 @@ def signoff_check_current(*, target) -> SignoffRequest | None:
     )
     if signoff is None:
         return None
-    snapshot = targets.adapter_for(target).snapshot(target)
+    adapter = targets.adapter_for(target)
+    snapshot = snapshot if snapshot is not None else adapter.snapshot(target)
     current = targets.fingerprint(snapshot)
     if current == signoff.fingerprint:
         return None
-    what = ", ".join(changed_keys(signoff.snapshot, snapshot)) or "the signed content"
-    _append(
-        signoff, kind=EventKind.INVALIDATED, actor=None, note=f"Changed after approval: {what}.", fingerprint=current
-    )
+    changes = adapter.describe_changes(target, signoff.snapshot, snapshot)
+    lines = [f"{change.label}: {change.before} → {change.after}" for change in changes] or ["the signed content"]
+    note = "Changed after approval:\n" + "\n".join(lines)
+    _append(signoff, kind=EventKind.INVALIDATED, actor=None, note=note, fingerprint=current)
     return signoff

@@ -7,10 +7,20 @@ whose hash becomes the fingerprint) and what to do when a request closes.
 
 import hashlib
 import json
+from dataclasses import dataclass
 
 from django.db.models import Model
 
 _adapters: dict[type[Model], "TargetAdapter"] = {}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between the signed snapshot and the current content, as people read it."""
+
+    label: str
+    before: str
+    after: str
 
 
 class TargetAdapter:
@@ -41,6 +51,10 @@ class TargetAdapter:
     def evidence(self, signoff):
         """Context for `evidence_template`: what approvers see next to their decision."""
         return {"rows": snapshot_rows(signoff.snapshot)}
+
+    def describe_changes(self, target, before: dict, after: dict) -> list[Change]:
+        """What differs between two snapshots; adapters override it with the names people use."""
+        return snapshot_changes(before, after)
 
     def on_closed(self, signoff, state: str, *, note: str = "") -> None:
         """Called in the same transaction when a request is approved, rejected, withdrawn or invalidated."""
@@ -79,3 +93,27 @@ def snapshot_rows(snapshot: dict, prefix: str = "") -> list[tuple[str, object]]:
         else:
             rows.append((label, value))
     return rows
+
+
+def shown(value) -> str:
+    """A snapshot value in a sentence: quoted text, lists joined, nothing as "—"."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return f"“{value}”" if isinstance(value, str) else str(value)
+
+
+def snapshot_changes(before: dict, after: dict, prefix: str = "") -> list[Change]:
+    """The generic description of a change: each differing leaf by its path, with both values."""
+    changes = []
+    for key in sorted(set(before) | set(after), key=str):
+        label = f"{prefix}{key}".replace("_", " ")
+        old, new = before.get(key), after.get(key)
+        if isinstance(old, dict) and isinstance(new, dict):
+            changes += snapshot_changes(old, new, f"{label} › ")
+        elif old != new:
+            changes.append(Change(label[:1].upper() + label[1:], shown(old), shown(new)))
+    return changes

@@ -3,29 +3,66 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.generic import ListView, TemplateView
+from django.views.generic import ListView, TemplateView, View
 
 from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin
 
 from . import selectors, services, targets
+from .filters import SignoffInboxFilter
 from .forms import DecisionForm
 from .models import Approver, SignoffRequest
 
+SUBMITTED_PAGE_SIZE = 25
+
 
 class SignoffInboxView(LoginRequiredMixin, ListView):
+    """What waits for my decision (paginated, filters in the URL), then what I submitted that is still open."""
+
     template_name = "signoffs/inbox.html"
     context_object_name = "requests"
+    paginate_by = 25
+
+    @cached_property
+    def filterset(self) -> SignoffInboxFilter:
+        return SignoffInboxFilter(
+            self.request.GET, queryset=selectors.signoff_inbox(user=self.request.user), request=self.request
+        )
 
     def get_queryset(self):
-        return selectors.signoff_inbox(user=self.request.user)
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(today=timezone.localdate(), **kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        submitted_page = Paginator(selectors.signoff_submitted(user=self.request.user), SUBMITTED_PAGE_SIZE).get_page(
+            self.request.GET.get("submitted_page")
+        )
+        submitted_query = self.request.GET.copy()
+        submitted_query.pop("submitted_page", None)
+        return super().get_context_data(
+            today=timezone.localdate(),
+            filter=self.filterset,
+            filtered=any(self.request.GET.get(name) for name in self.filterset.filters),
+            query=query.urlencode(),
+            submitted=selectors.attach_waiting_on(submitted_page.object_list),
+            submitted_page=submitted_page,
+            submitted_query=submitted_query.urlencode(),
+            **kwargs,
+        )
+
+
+class SignoffInboxCountView(LoginRequiredMixin, View):
+    """The count on "My sign-offs" in the navigation, loaded by htmx so that pages pay no query for it."""
+
+    def get(self, request):
+        count = selectors.signoff_inbox_count(user=request.user)
+        return render(request, "signoffs/partials/nav_count.html", {"waiting_count": count})
 
 
 class SignoffRequestView(ProjectAccessMixin, TemplateView):

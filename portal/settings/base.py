@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "apps.checklists",
     "apps.deliverables",
     "apps.risks",
+    "apps.modelcards",
+    "apps.cadence",
     "apps.incidents",
 ]
 
@@ -234,6 +236,9 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "apps.checklists.choices.EvidenceKind",
         "DeliverableStatusEnum": "apps.deliverables.choices.DeliverableStatus",
         "ScoreBandEnum": "apps.risks.choices.Band",  # inherent and residual bands of a risk
+        "CardRevisionStateEnum": "apps.modelcards.choices.RevisionState",
+        "ReviewOccurrenceStatusEnum": "apps.cadence.choices.OccurrenceStatus",
+        "ReviewKindEnum": "apps.cadence.choices.ReviewKind",
     },
 }
 
@@ -326,6 +331,13 @@ CELERY_BEAT_SCHEDULE = {
     "expire-risk-acceptances-daily": {
         "task": "apps.risks.tasks.expire_risk_acceptances",
         "schedule": crontab(hour=0, minute=15),
+        "options": {"expires": 60 * 60 * 6},
+    },
+    # Every day at 06:30: the one sweep for dated records — review meetings (before, on the day,
+    # escalation when overdue), review actions, deliverables due or stale, the weekly PM digest.
+    "send-cadence-reminders-daily": {
+        "task": "apps.cadence.tasks.send_cadence_reminders",
+        "schedule": crontab(hour=6, minute=30),
         "options": {"expires": 60 * 60 * 6},
     },
     # Every weekday at 07:00: remind owners of aging risks, escalate to Product Owners and

@@ -29,7 +29,7 @@ def test_compliance_officer_filters_to_high_residual_risks_and_downloads_the_pdf
     page.wait_for_url("**/risks/?*residual_band=high*")
 
     high = Risk.objects.filter(residual_score__gte=12, project__memberships__user__username="rita.compliance")
-    expected = sorted({(risk.project.name, risk.code) for risk in high.select_related("project")})
+    expected = sorted({(risk.project.name, risk.display_code) for risk in high.select_related("project")})
     assert expected, "the demo has high residual risks on Rita's projects"
     rows = page.locator("#register tbody tr")
     expect(rows).to_have_count(len(expected))

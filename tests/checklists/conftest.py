@@ -12,8 +12,14 @@ from apps.projects.choices import Role
 _counter = itertools.count()
 
 
-def template_document(key="mini", checks=3, *, gate=False, applies_to="all", name=None) -> dict:
-    """A valid template: `checks` tick-box items (the first Required), a single- and a multi-select question."""
+def template_document(
+    key="mini", checks=3, *, gate=False, applies_to="all", name=None, evidence_required=False
+) -> dict:
+    """A valid template: `checks` tick-box items (the first Required), a single- and a multi-select question.
+
+    Its Required items are done without evidence unless `evidence_required` (the format's default) is asked for:
+    most tests are about other rules.
+    """
     items = [
         {
             "key": f"ck-{n:02d}-check",
@@ -46,6 +52,10 @@ def template_document(key="mini", checks=3, *, gate=False, applies_to="all", nam
             "options": [{"key": "mlflow", "label": "MLflow"}, {"key": "dvc", "label": "DVC"}],
         },
     ]
+    if not evidence_required:
+        for item in [*items, *select]:
+            if item["requirement"] == "required":
+                item["evidence_required"] = False
     return {
         "key": key,
         "name": name or f"Mini checklist {key}",

@@ -79,5 +79,5 @@ def test_the_api_takes_the_same_filters(api_client, worked, team):
 
 
 def test_filtering_runs_a_constant_number_of_queries(worked, team, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         keys(worked, team["ds"], stage="scoping", status="open", owner="none", q="check")

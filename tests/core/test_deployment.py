@@ -47,11 +47,16 @@ def test_no_celery_control_folder_is_committed():
 
 def test_compose_runs_migrations_once_before_web_worker_and_beat():
     services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
-    assert services["migrate"]["command"] == "python manage.py migrate --noinput"
+    assert services["migrate"]["command"] == (
+        'sh -c "python manage.py migrate --noinput && python manage.py grant_runtime_role portal_app"'
+    )
     assert services["migrate"]["restart"] == "no"
+    assert services["migrate"]["environment"]["DATABASE_URL"].startswith("postgres://portal:")
     for name in ("web", "worker", "beat"):
         assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}, name
         assert "migrate" not in services[name]["command"], name
+        # The runtime role owns no table (docs/security.md): only the migrate service connects as the owner.
+        assert services[name]["environment"]["DATABASE_URL"].startswith("postgres://portal_app:"), name
 
 
 def test_compose_health_checks_use_what_the_image_has():

@@ -11,6 +11,7 @@ from apps.gates.choices import GateState
 from apps.gates.criteria import Criterion, gate_evidence, register_criterion, unregister_criterion
 from apps.gates.models import Gate, GateEvent
 from apps.gates.selectors import gate_for
+from apps.modelcards.gate_criteria import model_card_approved
 from apps.projects import roles
 from apps.projects import services as project_services
 from apps.projects.choices import Role, Stage
@@ -32,6 +33,15 @@ def model_card_check():
     register_criterion(Stage.DEPLOYMENT, provider, slot="model-card")
     yield verdict
     unregister_criterion(Stage.DEPLOYMENT, provider, slot="model-card")
+    register_criterion(Stage.DEPLOYMENT, model_card_approved, slot="model-card")  # the installed app's, again
+
+
+@pytest.fixture
+def no_model_card_app():
+    """The slot as it is when the model card app is not installed."""
+    unregister_criterion(Stage.DEPLOYMENT, model_card_approved, slot="model-card")
+    yield
+    register_criterion(Stage.DEPLOYMENT, model_card_approved, slot="model-card")
 
 
 def test_a_registered_provider_fills_the_model_card_slot_and_can_block(project, model_card_check):
@@ -43,7 +53,7 @@ def test_a_registered_provider_fills_the_model_card_slot_and_can_block(project, 
     assert cards[0].met is True
 
 
-def test_the_unfilled_slot_shows_not_checked_on_the_gate_page(client, project):
+def test_the_unfilled_slot_shows_not_checked_on_the_gate_page(client, project, no_model_card_app):
     client.force_login(project.owner)
     page = client.get(f"/projects/{project.slug}/gates/deployment/").content.decode()
     assert "Model card current and signed" in page and "Not checked: no model card app installed." in page
@@ -71,7 +81,7 @@ def test_criteria_link_to_where_they_are_fixed(project):
 @pytest.fixture
 def sole_owner_gate(project):
     """Data Preparation is signed off by the Product Owner alone; the project's only PO is its creator."""
-    project_services.project_update(actor=project.owner, project=project, current_stage=Stage.DATA_PREPARATION)
+    project_services.project_stage_move(actor=project.owner, project=project, stage=Stage.DATA_PREPARATION)
     project.refresh_from_db()
     gate = gate_for(project=project, stage=Stage.DATA_PREPARATION)
     assert all(c.met is not False for c in gate_evidence(gate).criteria), gate_evidence(gate).criteria
@@ -174,7 +184,7 @@ def test_the_gates_list_api_runs_constant_queries(
         checklist_services.checklist_apply(actor=project.owner, project=project, template=template)
     api_client.force_authenticate(project.owner)
     api_client.get(f"/api/v1/projects/{project.slug}/gates/")  # warm the permission caches
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):  # 15, and the model card slot reads the project's models
         response = api_client.get(f"/api/v1/projects/{project.slug}/gates/")
     gates = response.json()
     assert response.status_code == 200 and len(gates) == 8

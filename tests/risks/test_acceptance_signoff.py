@@ -153,7 +153,10 @@ def test_a_project_without_a_compliance_officer_is_told_so(make_risk, member_of)
 
 @pytest.mark.parametrize(
     ("change", "changed_key"),
-    [({"mitigation": "Schema alerts and a data contract"}, "mitigation"), ({"residual_likelihood": 2}, "residual")],
+    [
+        ({"mitigation": "Schema alerts and a data contract"}, "Mitigation: “Schema alerts” → “Schema alerts and a"),
+        ({"residual_likelihood": 2}, "Residual likelihood: 3 → 2"),
+    ],
 )
 def test_a_change_after_approval_invalidates_the_signoff_and_reopens_the_risk(
     high_risk, team, approvers, change, changed_key

@@ -95,7 +95,7 @@ def test_a_formula_title_is_exported_inert_in_csv_and_xlsx(client, register, tea
     assert row["Mitigation"] == "'+1 more control; @ops to follow"
     workbook = load_workbook(io.BytesIO(export(client, team["compliance"], "xlsx").content))
     sheet = workbook["Risks"]
-    titles = [cell for cell in sheet["C"] if "HYPERLINK" in str(cell.value)]
+    titles = [cell for cell in sheet["D"] if "HYPERLINK" in str(cell.value)]
     assert [(cell.value, cell.data_type) for cell in titles] == [("'" + FORMULA, "s")]
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
 

@@ -140,7 +140,7 @@ def test_expired_acceptance_returns_to_open_and_notifies_the_owner_once(make_ris
     risk.refresh_from_db()
     assert risk.status == RiskStatus.OPEN and risk.accepted_until is None
     assert [message.to for message in mail.outbox] == [[team["engineer"].email]]
-    assert "Acceptance expired: R-001" in mail.outbox[0].subject
+    assert f"Acceptance expired: {risk.project.key}-R-001" in mail.outbox[0].subject
     notice = Notification.objects.get(category="risks")
     assert (notice.kind, notice.period_key, notice.target) == (
         f"risk_{NotificationKind.ACCEPTANCE_EXPIRED}",

@@ -122,7 +122,7 @@ def test_a_change_after_approval_invalidates_the_sign_off_and_says_what_changed(
     signoff.refresh_from_db()
     assert signoff.state == RequestState.INVALIDATED
     event = signoff.events.get(kind=EventKind.INVALIDATED)
-    assert "threshold" in event.note and event.fingerprint != signoff.fingerprint
+    assert "Threshold: “AUC-ROC ≥ 0.80” → “AUC-ROC ≥ 0.70”" in event.note and event.fingerprint != signoff.fingerprint
     assert charter.closed[-1][1] == RequestState.INVALIDATED
 
 

@@ -4,7 +4,7 @@ from apps.accounts.api.serializers import UserSummarySerializer
 
 from ..choices import GoNoGo
 from ..models import Gate, GateEvent
-from ..states import available_actions
+from ..states import available_actions, shown_state
 
 
 class CriterionSerializer(serializers.Serializer):
@@ -26,6 +26,7 @@ class GateEventSerializer(serializers.ModelSerializer):
 class GateSerializer(serializers.ModelSerializer):
     """A stage gate with its computed exit criteria and its history."""
 
+    state_label = serializers.SerializerMethodField()
     criteria = serializers.SerializerMethodField()
     criteria_met = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
@@ -36,6 +37,7 @@ class GateSerializer(serializers.ModelSerializer):
         fields = [
             "stage",
             "state",
+            "state_label",
             "go_no_go_criteria",
             "decision",
             "decision_rationale",
@@ -48,6 +50,10 @@ class GateSerializer(serializers.ModelSerializer):
 
     def _evidence(self, gate):
         return self.context["evidence"](gate)
+
+    def get_state_label(self, gate) -> str:
+        """The state as the gate page and the timeline word it, e.g. "Passed — no sign-off on record"."""
+        return shown_state(gate).label
 
     def get_criteria(self, gate) -> list[dict]:
         return CriterionSerializer(self._evidence(gate).criteria, many=True).data

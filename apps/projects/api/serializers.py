@@ -5,7 +5,7 @@ from apps.accounts.api.serializers import UserSummarySerializer
 
 from ..choices import Role
 from ..models import Membership, Project
-from ..services import PROJECT_EDITABLE_FIELDS
+from ..services import PROJECT_CREATE_FIELDS, STAGE_MOVES_THROUGH_GATES
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -22,7 +22,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         model = Project
         fields = [
             "slug",
-            *PROJECT_EDITABLE_FIELDS,
+            *PROJECT_CREATE_FIELDS,
             "roi",
             "monthly_net_benefit",
             "payback_months",
@@ -36,6 +36,12 @@ class ProjectSerializer(serializers.ModelSerializer):
     def validate_slug(self, value):
         if self.instance is not None and value != self.instance.slug:
             raise serializers.ValidationError("A project's slug cannot change (it is in every link).")
+        return value
+
+    def validate_current_stage(self, value):
+        # Refused, not ignored: a client that sends a new stage must learn that it did not happen.
+        if self.instance is not None and value != self.instance.current_stage:
+            raise serializers.ValidationError(STAGE_MOVES_THROUGH_GATES)
         return value
 
 

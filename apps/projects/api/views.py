@@ -57,7 +57,8 @@ class ProjectViewSet(viewsets.ModelViewSet):
         serializer.instance = services.project_create(actor=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
-        data = {key: value for key, value in serializer.validated_data.items() if key != "slug"}
+        # The slug and the stage only ever reach here unchanged (the serializer refuses a change).
+        data = {key: value for key, value in serializer.validated_data.items() if key not in ("slug", "current_stage")}
         serializer.instance = services.project_update(actor=self.request.user, project=serializer.instance, **data)
 
     def perform_destroy(self, instance):

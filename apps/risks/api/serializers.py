@@ -13,6 +13,9 @@ class RiskSerializer(serializers.ModelSerializer):
     """A risk with its scores, bands and review state. Writes go through the register's services."""
 
     code = serializers.CharField(read_only=True)
+    display_code = serializers.CharField(
+        read_only=True, help_text="The code with the project's key (CCP-R-002): unique across projects."
+    )
     project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     owner = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(is_active=True),
@@ -41,6 +44,7 @@ class RiskSerializer(serializers.ModelSerializer):
         model = Risk
         fields = [
             "code",
+            "display_code",
             "project",
             *RISK_EDITABLE_FIELDS,
             "owner_detail",

@@ -278,7 +278,10 @@ class PortfolioRiskExportView(generics.GenericAPIView):
             raise APIValidationError(self.filterset.errors)
         project = self.filterset.form.cleaned_data.get("project")
         context = exports.ExportContext(
-            scope=project.name if project else "Portfolio", filters=describe_filters(self.filterset), user=request.user
+            scope=project.name if project else "Portfolio",
+            filters=describe_filters(self.filterset),
+            user=request.user,
+            portfolio=True,
         )
         queryset = self.filterset.qs
         if file_format == "csv":

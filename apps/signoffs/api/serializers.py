@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.api.serializers import UserSummarySerializer
@@ -67,3 +68,48 @@ class DecisionSerializer(serializers.Serializer):
 
 class WithdrawSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class WaitingOnSerializer(serializers.Serializer):
+    """One undecided approver slot of a request, with the people who may fill it."""
+
+    slot = serializers.CharField()
+    people = UserSummarySerializer(many=True)
+
+
+class SubmittedSignoffSerializer(serializers.ModelSerializer):
+    """An open request you submitted, with who it still waits on."""
+
+    project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    target_type = serializers.CharField(source="target_type.model", read_only=True)
+    waiting_on = serializers.SerializerMethodField()
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = SignoffRequest
+        fields = [
+            "id",
+            "project",
+            "title",
+            "target_type",
+            "target_id",
+            "policy",
+            "required_count",
+            "due_on",
+            "state",
+            "created_at",
+            "waiting_on",
+            "url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(WaitingOnSerializer(many=True))
+    def get_waiting_on(self, signoff) -> list:
+        return WaitingOnSerializer(
+            [{"slot": slot, "people": people} for slot, people in signoff.waiting_on], many=True
+        ).data
+
+
+class SignoffCountSerializer(serializers.Serializer):
+    waiting_for_me = serializers.IntegerField(help_text="Open requests waiting for your decision.")
+    submitted_open = serializers.IntegerField(help_text="Open requests you submitted.")

@@ -1,4 +1,5 @@
 from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -9,8 +10,15 @@ from apps.projects import roles
 from apps.projects.access import ProjectPermission, ProjectScopedAPIMixin
 
 from .. import selectors, services
+from ..filters import SignoffInboxFilter
 from ..models import Approver, SignoffEvent, SignoffRequest
-from .serializers import DecisionSerializer, SignoffRequestSerializer, WithdrawSerializer
+from .serializers import (
+    DecisionSerializer,
+    SignoffCountSerializer,
+    SignoffRequestSerializer,
+    SubmittedSignoffSerializer,
+    WithdrawSerializer,
+)
 
 
 def _history() -> Prefetch:
@@ -19,13 +27,41 @@ def _history() -> Prefetch:
 
 @extend_schema(tags=["sign-offs"])
 class SignoffInboxViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Open sign-off requests waiting for your decision, overdue first."""
+    """Open sign-off requests waiting for your decision, overdue first (filters: `q`, `project`, `overdue`)."""
 
     queryset = SignoffRequest.objects.none()  # for schema introspection; requests use get_queryset()
     serializer_class = SignoffRequestSerializer
+    filterset_class = SignoffInboxFilter
+    filter_backends = [DjangoFilterBackend]
 
     def get_queryset(self):
         return selectors.signoff_inbox(user=self.request.user).prefetch_related(_history())
+
+    @extend_schema(responses=SignoffCountSerializer, filters=False)
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def count(self, request):
+        """How many requests wait for you, and how many you submitted are still open (two counts, no lists)."""
+        data = {
+            "waiting_for_me": selectors.signoff_inbox_count(user=request.user),
+            "submitted_open": selectors.signoff_submitted_count(user=request.user),
+        }
+        return Response(SignoffCountSerializer(data).data)
+
+
+@extend_schema(tags=["sign-offs"])
+class SignoffSubmittedViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Open sign-off requests you submitted, oldest due first, with who each still waits on."""
+
+    queryset = SignoffRequest.objects.none()
+    serializer_class = SubmittedSignoffSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.signoff_submitted(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(selectors.attach_waiting_on(page), many=True).data)
 
 
 @extend_schema(tags=["sign-offs"])
