@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("apps.modelcards.api.urls")),
     path("", include("apps.cadence.api.urls")),
     path("", include("apps.notifications.api.urls")),
+    path("", include("apps.incidents.api.urls")),
 ]
