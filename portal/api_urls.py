@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("apps.cadence.api.urls")),
     path("", include("apps.notifications.api.urls")),
     path("", include("apps.raci.api.urls")),
+    path("", include("apps.incidents.api.urls")),
 ]

@@ -1,6 +1,6 @@
 """Middleware of the portal as a whole: requests answered or refused before any view sees them."""
 
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus
 
 from django.core.exceptions import SuspiciousOperation
 from django.urls import reverse
@@ -32,11 +32,15 @@ class NullCharacterInRequest(SuspiciousOperation):
 
 
 class RejectNullCharactersMiddleware:
-    """Answer 400 (the API's error shape under /api/) when the path or the query carries a NUL.
+    """Answer 400 (the API's error shape under /api/) when the path, the query or a form field carries a NUL.
 
-    Form fields and API serializers refuse NUL themselves; this covers what reaches
-    a query without a form: search boxes, URL parameters, sort keys.
+    No field of the portal holds one and PostgreSQL refuses it, so a NUL that reached
+    a query (a search box, a sort key, a username checked for lockout before any form
+    ran) would be a 500. JSON bodies are checked by the API's JSON parser; uploaded
+    files may hold any bytes and are not looked at here.
     """
+
+    FORM = "application/x-www-form-urlencoded"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -44,4 +48,14 @@ class RejectNullCharactersMiddleware:
     def __call__(self, request):
         if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
             raise NullCharacterInRequest("The address contains a NUL character.")
+        if request.method in ("POST", "PUT", "PATCH") and self._form_has_nul(request):
+            raise NullCharacterInRequest("A form field contains a NUL character.")
         return self.get_response(request)
+
+    def _form_has_nul(self, request) -> bool:
+        content_type = request.content_type or ""
+        if content_type == self.FORM:
+            return "\x00" in unquote_plus(request.body.decode("latin-1"))
+        if content_type == "multipart/form-data" and request.method == "POST":
+            return any("\x00" in key or "\x00" in value for key, values in request.POST.lists() for value in values)
+        return False

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "apps.raci",
     "apps.modelcards",
     "apps.cadence",
+    "apps.incidents",
 ]
 
 MIDDLEWARE = [
@@ -208,10 +209,12 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
         "user": env.str("API_THROTTLE_USER", default="1200/minute"),
         "auth": env.str("API_THROTTLE_AUTH", default="10/minute"),  # the token endpoint, per address
+        # The incidents app's Alertmanager webhook, per address: one Alertmanager serves many projects.
+        "alertmanager": env.str("API_THROTTLE_ALERTMANAGER", default="600/minute"),
     },
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.PortalPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "apps.core.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.errors.portal_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -345,7 +348,23 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
         "options": {"expires": 60 * 60 * 6},
     },
+    # Every day at 07:15, before the 07:30 digests, weekends included: incident action items due soon or
+    # overdue remind their owners; long-overdue ones escalate to the Product Owner (each once per person and day).
+    "remind-incident-action-items-daily": {
+        "task": "apps.incidents.tasks.remind_incident_action_items",
+        "schedule": crontab(hour=7, minute=15),
+        "options": {"expires": 60 * 60 * 6},
+    },
 }
+
+# --- Incidents: review deadlines and action-item reminders (docs/incidents.md) ---
+# Post-incident reviews are due 5 business days after resolution: weekends and this calendar are skipped.
+INCIDENT_HOLIDAY_COUNTRY = env.str("INCIDENT_HOLIDAY_COUNTRY", default="DE")  # ISO code; empty: weekends only
+INCIDENT_HOLIDAY_SUBDIVISION = env.str("INCIDENT_HOLIDAY_SUBDIVISION", default="")  # e.g. "BY"
+INCIDENT_EXTRA_HOLIDAYS = env.list("INCIDENT_EXTRA_HOLIDAYS", default=[])  # ISO dates of company days off
+INCIDENT_ACTION_REMINDER_DAYS_BEFORE = env.int("INCIDENT_ACTION_REMINDER_DAYS_BEFORE", default=2)
+INCIDENT_ACTION_ESCALATION_DAYS = env.int("INCIDENT_ACTION_ESCALATION_DAYS", default=3)  # days overdue
+
 # Who hears about a broken audit chain or other portal-level alarms.
 ADMINS = [tuple(a.split(":", 1)) for a in env.list("ADMINS", default=[]) if ":" in a]
 

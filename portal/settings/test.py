@@ -48,7 +48,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c portal.audit_maintenance=on"
 
 # The suite makes far more requests a minute than a person; throttling has its own tests.
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None, "auth": None}}
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None, "auth": None, "alertmanager": None},
+}
 
 # The browser journeys drive this Chromium. Locally they skip when it is missing; CI sets
 # REQUIRE_BROWSER so that a missing browser fails the run instead of passing it with skips.

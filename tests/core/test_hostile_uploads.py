@@ -79,3 +79,19 @@ def test_a_nested_checklist_template_upload_is_a_clear_error(client, db):
     )
     assert response.status_code == 200
     assert "nested deeper than 20 levels" in response.content.decode()
+
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "multipart/form-data"])
+def test_a_nul_in_a_form_field_is_a_400_even_before_any_form_runs(api_client, db, content_type):
+    # The token endpoint asks the lockout table about the username before its serializer runs.
+    if content_type == "multipart/form-data":
+        response = api_client.post("/api/v1/auth/token/", {"username": "a\x00b", "password": "x"}, format="multipart")
+    else:
+        response = api_client.post("/api/v1/auth/token/", "username=a%00b&password=x", content_type=content_type)
+    assert response.status_code == 400
+    assert response.json()["error"]["status"] == 400
+
+
+def test_a_nul_in_the_login_form_is_a_400(client, db):
+    response = client.post("/accounts/login/", {"username": "a\x00b", "password": "x"})
+    assert response.status_code == 400

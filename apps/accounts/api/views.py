@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from axes.handlers.proxy import AxesProxyHandler
 from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -44,7 +46,9 @@ class TokenView(APIView):
         responses={200: IssuedTokenSerializer, 400: OpenApiResponse(description="Wrong credentials."), 429: None},
     )
     def post(self, request):
-        credentials = {"username": str(request.data.get("username", ""))[:150]}
+        # The body may be any JSON, e.g. a list: only an object has a username to check for a lockout.
+        username = request.data.get("username", "") if isinstance(request.data, Mapping) else ""
+        credentials = {"username": str(username)[:150]}
         if AxesProxyHandler.is_locked(request._request, credentials):
             raise LockedOut(lockout_message())
         serializer = AuthTokenSerializer(data=request.data, context={"request": request._request})

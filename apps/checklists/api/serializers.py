@@ -87,7 +87,7 @@ class TemplateVersionDetailSerializer(TemplateVersionSerializer):
 class ChecklistTemplateSerializer(serializers.ModelSerializer):
     """A template family: its stable key, origin and current version."""
 
-    current_version = TemplateVersionSerializer(read_only=True)
+    current_version = TemplateVersionSerializer(read_only=True, allow_null=True)
     version_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -161,7 +161,7 @@ class ProjectChecklistSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="version.name", read_only=True)
     gate = serializers.BooleanField(source="version.gate", read_only=True)
     current_template_version = serializers.IntegerField(source="template.current_version.number", read_only=True)
-    applied_by = UserSummarySerializer(read_only=True)
+    applied_by = UserSummarySerializer(read_only=True, allow_null=True)
     progress = serializers.SerializerMethodField()
 
     class Meta:

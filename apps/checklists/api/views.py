@@ -299,7 +299,7 @@ class ProjectEvidenceViewSet(
     def perform_destroy(self, instance):
         services.evidence_remove(actor=self.request.user, evidence=instance)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})  # the file as uploaded, in its own type
     @action(detail=True, methods=["get"])
     def download(self, request, *args, **kwargs):
         """The uploaded file, as an attachment."""

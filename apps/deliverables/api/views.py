@@ -94,7 +94,7 @@ class ProjectDeliverableViewSet(
     @extend_schema(
         methods=["POST"], request={"multipart/form-data": FileUploadSerializer}, responses=ProjectDeliverableSerializer
     )
-    @extend_schema(methods=["GET"], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(methods=["GET"], responses={(200, "*/*"): OpenApiTypes.BINARY})  # the file in its own type
     @action(detail=True, methods=["get", "post"])
     def file(self, request, *args, **kwargs):
         """GET downloads the deliverable's document; POST uploads it (type and size limits apply)."""

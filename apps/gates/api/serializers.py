@@ -16,7 +16,7 @@ class CriterionSerializer(serializers.Serializer):
 
 
 class GateEventSerializer(serializers.ModelSerializer):
-    actor = UserSummarySerializer(read_only=True)
+    actor = UserSummarySerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = GateEvent

@@ -33,6 +33,8 @@ class GateViewSet(ProjectScopedAPIMixin, viewsets.GenericViewSet):
     serializer_class = GateSerializer
     permission_classes = [IsAuthenticated, ProjectPermission]
     lookup_field = "stage"
+    pagination_class = None  # always the eight gates, in stage order
+    filter_backends = []
     project_permission_required = {
         "GET": roles.VIEW,
         "HEAD": roles.VIEW,
@@ -80,7 +82,7 @@ class GateViewSet(ProjectScopedAPIMixin, viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         return service(actor=self.request.user, gate=self._gate(stage), **data.validated_data)
 
-    @extend_schema(request=SubmitSerializer, responses=SignoffRequestSerializer)
+    @extend_schema(request=SubmitSerializer, responses={201: SignoffRequestSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request, project_slug=None, stage=None):
         signoff = self._run(SubmitSerializer, services.gate_submit, stage)

@@ -66,7 +66,7 @@ class NotificationPreferenceViewSet(viewsets.ViewSet):
     def list(self, request):
         return Response(PreferenceSerializer(selectors.notification_preferences(user=request.user), many=True).data)
 
-    @extend_schema(request=PreferenceSerializer, responses=PreferenceSerializer(many=True))
+    @extend_schema(request=PreferenceSerializer, responses={200: PreferenceSerializer(many=True)})
     def create(self, request):
         data = PreferenceSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -1,5 +1,5 @@
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -24,6 +24,14 @@ class RetireSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["projects"])
+@extend_schema_view(
+    destroy=extend_schema(
+        responses={
+            204: None,
+            409: OpenApiResponse(description="The project has governance records: retire it instead."),
+        }
+    )
+)
 class ProjectViewSet(viewsets.ModelViewSet):
     """Projects you may see. Creating one makes you its Product Owner.
 

@@ -23,7 +23,7 @@ class RiskSerializer(serializers.ModelSerializer):
         required=False,
         help_text="User id of a project member; null for an unowned risk.",
     )
-    owner_detail = UserSummarySerializer(source="owner", read_only=True)
+    owner_detail = UserSummarySerializer(source="owner", read_only=True, allow_null=True)
     inherent_score = serializers.IntegerField(source="inherent", read_only=True)
     inherent_band = serializers.ChoiceField(choices=Band.choices, read_only=True)
     residual_impact = serializers.IntegerField(min_value=1, max_value=5, required=False)
@@ -35,7 +35,7 @@ class RiskSerializer(serializers.ModelSerializer):
         required=False,
         help_text="open, mitigating or closed; a risk becomes accepted through the accept endpoint.",
     )
-    last_reviewed_by = UserSummarySerializer(read_only=True)
+    last_reviewed_by = UserSummarySerializer(read_only=True, allow_null=True)
     is_aging = serializers.BooleanField(read_only=True)
     days_overdue = serializers.IntegerField(read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)

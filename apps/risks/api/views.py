@@ -190,6 +190,7 @@ class RiskImportViewSet(ProjectScopedAPIMixin, mixins.RetrieveModelMixin, viewse
     """
 
     queryset = RiskImport.objects.none()  # for schema introspection; requests use get_object()
+    lookup_value_regex = r"\d+"  # a non-numeric id is no import (404), not a ValueError (500)
     serializer_class = RiskImportDetailSerializer
     permission_classes = [IsAuthenticated, ProjectPermission]
     pagination_class = None

@@ -9,7 +9,7 @@ from ..models import Approver, SignoffEvent, SignoffRequest
 class ApproverSerializer(serializers.ModelSerializer):
     """A required approval slot: a project role or a named person."""
 
-    user = UserSummarySerializer(read_only=True)
+    user = UserSummarySerializer(read_only=True, allow_null=True)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
 
     class Meta:
@@ -20,8 +20,8 @@ class ApproverSerializer(serializers.ModelSerializer):
 class SignoffEventSerializer(serializers.ModelSerializer):
     """One append-only step of a request."""
 
-    actor = UserSummarySerializer(read_only=True)
-    approver = ApproverSerializer(read_only=True)
+    actor = UserSummarySerializer(read_only=True, allow_null=True)
+    approver = ApproverSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = SignoffEvent

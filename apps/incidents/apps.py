@@ -1,0 +1,52 @@
+from django.apps import AppConfig
+
+
+class IncidentsConfig(AppConfig):
+    name = "apps.incidents"
+    label = "incidents"
+    verbose_name = "Incidents"
+
+    def ready(self):
+        from apps.audit.registry import audit_model
+        from apps.notifications.registry import register_category
+        from apps.projects.demo import register_demo_seed
+        from apps.projects.governance import register_governance_records
+        from apps.signoffs import targets
+
+        from .demo import demo_incidents_seed
+        from .models import (
+            ActionItem,
+            Incident,
+            IncidentArtifact,
+            IncidentCounter,
+            IncidentRiskLink,
+            PostIncidentReview,
+            TimelineEntry,
+        )
+        from .services import IncidentReviewSignoff
+
+        # The counter changes with every new incident (the incident's own entry records its code);
+        # the token hash is a secret and never goes into the audit trail.
+        audit_model(IncidentCounter, exclude=("last_number", "webhook_token_hash"))
+        # The alert's receive time changes with every repeated notification; the timeline records what matters.
+        audit_model(Incident, exclude=("alert_last_received_at",))
+        audit_model(IncidentRiskLink)
+        audit_model(IncidentArtifact)
+        audit_model(TimelineEntry)
+        audit_model(PostIncidentReview)
+        audit_model(ActionItem)
+        targets.register(IncidentReviewSignoff())
+        register_category(
+            "incidents",
+            "Incidents",
+            "Action items from post-incident reviews: due soon, overdue, and escalations to the Product Owner.",
+        )
+        register_demo_seed("incidents", demo_incidents_seed, order=60)
+        # An incident's timeline and review are the record of what happened: its project is retired, not deleted.
+        register_governance_records("incidents", "incidents", _incidents_of)
+
+
+def _incidents_of(project) -> int:
+    from .models import Incident
+
+    return Incident.objects.filter(project=project).count()
