@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("apps.modelcards.api.urls")),
     path("", include("apps.cadence.api.urls")),
     path("", include("apps.notifications.api.urls")),
+    path("", include("apps.raci.api.urls")),
     path("", include("apps.incidents.api.urls")),
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("apps.modelcards.urls")),
     path("", include("apps.cadence.urls")),
     path("", include("apps.notifications.urls")),
+    path("", include("apps.raci.urls")),
     path("", include("apps.incidents.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),

@@ -33,6 +33,7 @@ from apps.projects.services import ensure_project_writable, project_lock
 
 from .choices import CADENCE_VALUES, DeliverableStatus
 from .models import Deliverable, ProjectDeliverable
+from .owners import owner_roles
 
 REGISTRY_FILE = Path(__file__).resolve().parent / "data" / "registry.yaml"
 ENTRY_KEYS = ("key", "name", "primary_stage", "owner_role", "cadence", "cadence_label", "purpose")
@@ -141,24 +142,28 @@ def _default_owners(project: Project) -> dict[str, object]:
 @transaction.atomic
 def project_deliverables_setup(*, actor, project: Project) -> list[ProjectDeliverable]:
     """Give the project every registry deliverable it lacks, and an owner to each unowned one whose
-    initial owner role a member holds. Idempotent; returns the deliverables it created."""
+    default owner role a member holds (the registry's initial owner role, or the roles an app names
+    through `owners.register_owner_roles_provider`). Idempotent; returns the deliverables it created."""
     ensure_project_writable(project)
     project_lock(project.pk)
     owners = _default_owners(project)
+    named = owner_roles(project)  # roles other apps name per deliverable (RACI: its Responsible roles)
     have = {pd.deliverable_id: pd for pd in ProjectDeliverable.objects.filter(project=project).select_for_update()}
     created = []
     for deliverable in Deliverable.objects.all():
         current = have.get(deliverable.pk)
+        roles_in_turn = named.get(deliverable.key, [deliverable.owner_role])
+        default_owner = next((owners[role] for role in roles_in_turn if role in owners), None)
         if current is None:
             current = ProjectDeliverable(
-                project=project, deliverable=deliverable, owner=owners.get(deliverable.owner_role), updated_by=actor
+                project=project, deliverable=deliverable, owner=default_owner, updated_by=actor
             )
             _refresh_due(current)
             current.full_clean(validate_unique=False)
             current.save()
             created.append(current)
-        elif current.owner_id is None and deliverable.owner_role in owners:
-            current.owner = owners[deliverable.owner_role]
+        elif current.owner_id is None and default_owner is not None:
+            current.owner = default_owner
             current.updated_by = actor
             current.save(update_fields=["owner", "updated_by", "updated_at"])
     project_records_changed(project=project)

@@ -17,7 +17,7 @@ from apps.projects.choices import Role
 from apps.projects.selectors import member_roles, project_members, project_role_holders
 from apps.projects.services import ensure_project_writable, project_lock
 
-from . import notifications, targets
+from . import lifecycle, notifications, targets
 from .approvers import ApproverSpec, approvers_for
 from .choices import CLOSED_STATES, EventKind, Policy, RequestState
 from .models import Approver, SignoffEvent, SignoffRequest
@@ -48,6 +48,7 @@ def _append(signoff: SignoffRequest, **event_fields) -> SignoffEvent:
         signoff.save(update_fields=["state", "closed_at", "updated_at"])
         if state in CLOSED_STATES:
             targets.adapter_for(signoff.target).on_closed(signoff, state, note=event.note)
+            lifecycle.signoff_closed(signoff, state)
             notifications.notify_closed(signoff)
     return event
 
@@ -145,6 +146,7 @@ def signoff_request(
         slot.full_clean()
         slot.save()  # one by one, so that each slot is audited
     _append(signoff, kind=EventKind.REQUESTED, actor=actor, note=note, fingerprint=signoff.fingerprint)
+    lifecycle.signoff_opened(signoff)
     notifications.notify_requested(signoff)
     return signoff
 

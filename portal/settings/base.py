@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "apps.checklists",
     "apps.deliverables",
     "apps.risks",
+    "apps.raci",
     "apps.modelcards",
     "apps.cadence",
     "apps.incidents",

@@ -15,6 +15,7 @@ from apps.modelcards.gate_criteria import model_card_approved
 from apps.projects import roles
 from apps.projects import services as project_services
 from apps.projects.choices import Role, Stage
+from apps.raci.drives import gate_approvers
 from apps.signoffs.approvers import ApproverSpec, register_approver_provider, unregister_approver_provider
 from apps.signoffs.models import SignoffRequest
 from tests.checklists.conftest import template_document
@@ -116,9 +117,11 @@ def test_with_a_second_product_owner_the_submission_opens_with_its_source(client
     member_of(project, Role.PRODUCT_OWNER)
     signoff = services.gate_submit(actor=project.owner, gate=sole_owner_gate)
     assert [slot.role for slot in signoff.approvers.all()] == [Role.PRODUCT_OWNER]
-    assert signoff.approvers_source == "Approver roles of the Data Preparation stage"
+    # The RACI matrix names them (its default: the stage's governing role is Accountable).
+    source = "RACI matrix revision 1: Product Owner is Accountable for the Data Preparation gate"
+    assert signoff.approvers_source == source
     client.force_login(project.owner)
-    assert "Approver roles of the Data Preparation stage" in client.get(signoff.get_absolute_url()).content.decode()
+    assert source in client.get(signoff.get_absolute_url()).content.decode()
 
 
 def test_a_registered_approver_provider_names_the_gate_approvers_everywhere(client, sole_owner_gate, member_of):
@@ -128,6 +131,7 @@ def test_a_registered_approver_provider_names_the_gate_approvers_everywhere(clie
     def raci(gate):
         return ApproverSpec(people=(mlops,), source="RACI matrix (approved 2026-11-02)")
 
+    unregister_approver_provider(Gate, gate_approvers)  # the RACI app's own provider would answer first
     register_approver_provider(Gate, raci)
     try:
         client.force_login(project.owner)
@@ -135,6 +139,7 @@ def test_a_registered_approver_provider_names_the_gate_approvers_everywhere(clie
         signoff = services.gate_submit(actor=project.owner, gate=sole_owner_gate)
     finally:
         unregister_approver_provider(Gate, raci)
+        register_approver_provider(Gate, gate_approvers)
     assert [slot.user for slot in signoff.approvers.all()] == [mlops]
     assert signoff.approvers_source == "RACI matrix (approved 2026-11-02)"
 
@@ -184,7 +189,7 @@ def test_the_gates_list_api_runs_constant_queries(
         checklist_services.checklist_apply(actor=project.owner, project=project, template=template)
     api_client.force_authenticate(project.owner)
     api_client.get(f"/api/v1/projects/{project.slug}/gates/")  # warm the permission caches
-    with django_assert_max_num_queries(16):  # 15, and the model card slot reads the project's models
+    with django_assert_max_num_queries(17):  # 15, the model card slot, and the RACI matrix's gate rows
         response = api_client.get(f"/api/v1/projects/{project.slug}/gates/")
     gates = response.json()
     assert response.status_code == 200 and len(gates) == 8
