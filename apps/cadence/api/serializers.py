@@ -53,7 +53,7 @@ class ReviewSeriesSerializer(serializers.ModelSerializer):
 
 
 class ReviewDecisionSerializer(serializers.ModelSerializer):
-    recorded_by = UserSummarySerializer(read_only=True)
+    recorded_by = UserSummarySerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = ReviewDecision
@@ -93,9 +93,9 @@ class OccurrenceSerializer(serializers.ModelSerializer):
 class ReviewRecordSerializer(OccurrenceSerializer):
     """A meeting's full record."""
 
-    chair = UserSummarySerializer(read_only=True)
+    chair = UserSummarySerializer(read_only=True, allow_null=True)
     attendees = UserSummarySerializer(many=True, read_only=True)
-    recorded_by = UserSummarySerializer(read_only=True)
+    recorded_by = UserSummarySerializer(read_only=True, allow_null=True)
     decisions = ReviewDecisionSerializer(many=True, read_only=True)
     actions = ActionItemSerializer(many=True, read_only=True)
     reviewed_risks = serializers.SerializerMethodField()

@@ -34,8 +34,10 @@ class IncidentSerializer(serializers.ModelSerializer):
     acknowledge_target_met = serializers.BooleanField(read_only=True, allow_null=True)
     mitigate_target_met = serializers.BooleanField(read_only=True, allow_null=True)
     available_transitions = serializers.SerializerMethodField()
-    review_due_on = serializers.DateField(source="review.due_on", read_only=True, default=None)
-    review_approved_at = serializers.DateTimeField(source="review.approved_at", read_only=True, default=None)
+    review_due_on = serializers.DateField(source="review.due_on", read_only=True, default=None, allow_null=True)
+    review_approved_at = serializers.DateTimeField(
+        source="review.approved_at", read_only=True, default=None, allow_null=True
+    )
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
@@ -114,7 +116,7 @@ class RollbackSerializer(NoteSerializer):
 
 
 class TimelineEntrySerializer(serializers.ModelSerializer):
-    author = UserSummarySerializer(read_only=True)
+    author = UserSummarySerializer(read_only=True, allow_null=True)
     kind = serializers.ChoiceField(choices=[(k, EntryKind(k).label) for k in MANUAL_ENTRY_KINDS], default="note")
     at = serializers.DateTimeField(required=False, help_text="When it happened; default now.")
 

@@ -24,7 +24,7 @@ class CardRevisionSerializer(serializers.ModelSerializer):
     """A revision: its number, version, state (from its sign-off), content and where it came from."""
 
     model = serializers.SlugRelatedField(slug_field="key", read_only=True)
-    created_by = UserSummarySerializer(read_only=True)
+    created_by = UserSummarySerializer(read_only=True, allow_null=True)
     state = serializers.ChoiceField(choices=RevisionState.choices, read_only=True)
     signoff = serializers.IntegerField(source="signoff_id", read_only=True, allow_null=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from apps.accounts.api.serializers import UserSummarySerializer
@@ -34,6 +35,7 @@ class ApprovalSerializer(serializers.Serializer):
     url = serializers.CharField(source="get_absolute_url")
 
 
+@extend_schema_serializer(many=False)  # the matrix answers /raci/ itself, not a list of matrices
 class MatrixSerializer(serializers.Serializer):
     """The whole matrix: revision, approval, every activity and the rule check."""
 
