@@ -9,7 +9,6 @@ request says; `approved_at` caches it for filters and figures.
 """
 
 import datetime
-import re
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -19,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.core.codes import RecordCode
 from apps.core.models import AppendOnlyModel
 from apps.projects.models import Project, ProjectScopedModel
 from apps.signoffs.models import SignoffRequest
@@ -36,19 +36,12 @@ from .choices import (
     Status,
 )
 
-CODE_PREFIX = "INC-"
-CODE_PATTERN = re.compile(r"^INC-(\d{1,6})$", re.IGNORECASE)
+CODE = RecordCode("INC-")
 USER = settings.AUTH_USER_MODEL
 
 
-def format_code(number: int) -> str:
-    return f"{CODE_PREFIX}{number:03d}"
-
-
-def parse_code(code: str) -> int | None:
-    """The number in a code such as 'INC-007', or None when `code` is not one."""
-    match = CODE_PATTERN.match((code or "").strip())
-    return int(match[1]) if match else None
+format_code = CODE.format
+parse_code = CODE.parse
 
 
 class IncidentCounter(ProjectScopedModel):

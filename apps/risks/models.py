@@ -9,7 +9,6 @@ escalation task read one indexed table.
 """
 
 import datetime
-import re
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -21,6 +20,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.core.codes import RecordCode
 from apps.core.models import AppendOnlyModel
 from apps.core.uploads import upload_path
 from apps.projects.choices import Stage
@@ -38,19 +38,12 @@ from .choices import (
     RiskStatus,
 )
 
-CODE_PREFIX = "R-"
-CODE_PATTERN = re.compile(r"^R-(\d{1,6})$", re.IGNORECASE)
+CODE = RecordCode("R-")
 DEFAULT_ACCEPTANCE_THRESHOLD = scoring.LOW_SCORE_MAX
 
 
-def format_code(number: int) -> str:
-    return f"{CODE_PREFIX}{number:03d}"
-
-
-def parse_code(code: str) -> int | None:
-    """The number in a code such as 'R-007', or None when `code` is not one."""
-    match = CODE_PATTERN.match((code or "").strip())
-    return int(match[1]) if match else None
+format_code = CODE.format
+parse_code = CODE.parse
 
 
 class RiskRegister(ProjectScopedModel):
