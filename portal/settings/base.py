@@ -238,6 +238,10 @@ SPECTACULAR_SETTINGS = {
         "DeliverableStatusEnum": "apps.deliverables.choices.DeliverableStatus",
         "ScoreBandEnum": "apps.risks.choices.Band",  # inherent and residual bands of a risk
         "CardRevisionStateEnum": "apps.modelcards.choices.RevisionState",
+        "GateStateEnum": "apps.gates.choices.GateState",
+        "NotificationStateEnum": "apps.notifications.choices.State",
+        "SignoffStateEnum": "apps.signoffs.choices.RequestState",
+        "RiskImportStateEnum": "apps.risks.choices.ImportState",
         "ReviewOccurrenceStatusEnum": "apps.cadence.choices.OccurrenceStatus",
         "ReviewKindEnum": "apps.cadence.choices.ReviewKind",
     },

@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from apps.accounts.api.serializers import UserSummarySerializer
@@ -61,6 +62,7 @@ class ReviewDecisionSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
+@extend_schema_serializer(component_name="ReviewActionItem")  # incidents have their own action items
 class ActionItemSerializer(serializers.ModelSerializer):
     owner = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))
     owner_detail = UserSummarySerializer(source="owner", read_only=True)
