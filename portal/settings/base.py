@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.projects",
     "apps.notifications",
+    "apps.documents",
     "apps.signoffs",
     "apps.gates",
     "apps.checklists",
