@@ -8,14 +8,17 @@ class RisksConfig(AppConfig):
 
     def ready(self):
         from apps.audit.registry import audit_model
+        from apps.documents.registry import register_document_kind
         from apps.gates.criteria import register_criterion
         from apps.notifications.registry import register_category
+        from apps.projects import roles
         from apps.projects.choices import Stage
         from apps.projects.demo import register_demo_seed
         from apps.projects.governance import register_governance_records
         from apps.signoffs import targets
 
         from .demo import demo_risks_seed
+        from .exports import PDF_KIND, pdf_document_build
         from .gate_criteria import no_unaccepted_high_residual_risk
         from .models import Risk, RiskAcceptance, RiskAcceptanceProposal, RiskImport, RiskRegister, RiskReview
         from .services import RiskAcceptanceSignoff
@@ -39,6 +42,8 @@ class RisksConfig(AppConfig):
         register_criterion(Stage.DEPLOYMENT, no_unaccepted_high_residual_risk)
         register_demo_seed("risks", demo_risks_seed, order=30)
         register_governance_records("risk-acceptances", "risk acceptances", _acceptances_of)
+        # A long register's PDF is built in the background (exports.pdf_in_background).
+        register_document_kind(PDF_KIND, "Risk register (PDF)", pdf_document_build, permission=roles.VIEW)
 
 
 def _acceptances_of(project) -> int:
