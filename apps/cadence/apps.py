@@ -8,6 +8,7 @@ class CadenceConfig(AppConfig):
 
     def ready(self):
         from apps.audit.registry import audit_model
+        from apps.dossier.registry import register_dossier_section
         from apps.notifications.registry import register_category
         from apps.projects.defaults import register_project_default
         from apps.projects.demo import register_demo_seed
@@ -15,6 +16,7 @@ class CadenceConfig(AppConfig):
         from apps.signoffs import targets
 
         from .demo import seed_cadence_demo
+        from .dossier import cadence_section, cadence_summary
         from .models import ActionItem, CalendarFeed, ReviewDecision, ReviewOccurrence, ReviewSeries
         from .services import ReviewAttestation, series_defaults_apply
         from .sources import register_builtin_sources
@@ -40,6 +42,14 @@ class CadenceConfig(AppConfig):
         )
         register_category(
             "deliverables", "Deliverables", "Deliverables due soon or stale; the weekly digest for Product Managers."
+        )
+        register_dossier_section(
+            "cadence",
+            "Governance reviews",
+            90,
+            collect=cadence_section,
+            template="cadence/dossier/section.html",
+            summary=cadence_summary,
         )
 
 

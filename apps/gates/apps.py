@@ -8,10 +8,12 @@ class GatesConfig(AppConfig):
 
     def ready(self):
         from apps.audit.registry import audit_model
+        from apps.dossier.registry import register_dossier_section
         from apps.projects.changes import register_records_listener
         from apps.projects.governance import register_governance_records
         from apps.signoffs import targets
 
+        from .dossier import gates_section, gates_summary
         from .models import Gate, GateEvent
         from .services import GateAdapter, gates_check_current
 
@@ -22,4 +24,12 @@ class GatesConfig(AppConfig):
         register_records_listener("gates", gates_check_current)
         register_governance_records(
             "gate-events", "gate events", lambda project: GateEvent.objects.filter(project=project).count()
+        )
+        register_dossier_section(
+            "gates",
+            "Stage gates and sign-offs",
+            40,
+            collect=gates_section,
+            template="gates/dossier/section.html",
+            summary=gates_summary,
         )

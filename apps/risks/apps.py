@@ -9,6 +9,7 @@ class RisksConfig(AppConfig):
     def ready(self):
         from apps.audit.registry import audit_model
         from apps.documents.registry import register_document_kind
+        from apps.dossier.registry import register_dossier_section
         from apps.gates.criteria import register_criterion
         from apps.notifications.registry import register_category
         from apps.projects import roles
@@ -18,6 +19,7 @@ class RisksConfig(AppConfig):
         from apps.signoffs import targets
 
         from .demo import demo_risks_seed
+        from .dossier import risks_section, risks_summary
         from .exports import PDF_KIND, pdf_document_build
         from .gate_criteria import no_unaccepted_high_residual_risk
         from .models import Risk, RiskAcceptance, RiskAcceptanceProposal, RiskImport, RiskRegister, RiskReview
@@ -44,6 +46,14 @@ class RisksConfig(AppConfig):
         register_governance_records("risk-acceptances", "risk acceptances", _acceptances_of)
         # A long register's PDF is built in the background (exports.pdf_in_background).
         register_document_kind(PDF_KIND, "Risk register (PDF)", pdf_document_build, permission=roles.VIEW)
+        register_dossier_section(
+            "risks",
+            "Risk register and heat maps",
+            60,
+            collect=risks_section,
+            template="risks/dossier/section.html",
+            summary=risks_summary,
+        )
 
 
 def _acceptances_of(project) -> int:

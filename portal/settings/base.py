@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.projects",
     "apps.notifications",
     "apps.documents",
+    "apps.dossier",
     "apps.signoffs",
     "apps.gates",
     "apps.checklists",
