@@ -39,7 +39,6 @@ def checklists_section(project) -> dict:
                 "stage": flag.item.get_stage_display(),
                 "status": flag.status_label,
                 "owner": person(flag.response.owner) if flag.response else "",
-                "warning_signs": list(flag.item.red_flags),
             }
             for flag in flags
         ],
