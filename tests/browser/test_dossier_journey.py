@@ -62,7 +62,8 @@ def test_compliance_officer_generates_reads_and_verifies_the_churn_dossier(demo,
 
     # Someone edits a risk after the dossier was printed: verification names the register.
     risk = Risk.objects.filter(project__slug__contains="churn").order_by("number").first()
-    risks.risk_update(actor=User.objects.get(username="priya.owner"), risk=risk, mitigation=f"{risk.mitigation} (revised)")
+    owner = User.objects.get(username="priya.owner")
+    risks.risk_update(actor=owner, risk=risk, mitigation=f"{risk.mitigation} (revised)")
     page.get_by_label("Manifest file (.json)").set_input_files(str(manifest_path))
     page.get_by_role("button", name="Verify").click()
     result = page.locator("#verification")
