@@ -11,8 +11,8 @@ is the CPU time plus waiting) and the process's peak resident memory after the b
 """
 
 import argparse
-import io
 import datetime
+import io
 import os
 import random
 import resource
@@ -29,12 +29,12 @@ import django  # noqa: E402
 django.setup()
 
 import yaml  # noqa: E402
-from pypdf import PdfReader  # noqa: E402
 from django.contrib.auth.models import Permission  # noqa: E402
 from django.core.exceptions import ValidationError  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
 
 from apps.accounts.models import User  # noqa: E402
 from apps.checklists import services as checklists  # noqa: E402
