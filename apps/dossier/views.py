@@ -21,6 +21,8 @@ class DossierRequestView(ProjectAccessMixin, FormView):
     """Pick the sections; the dossier is generated in the background and the status page follows it."""
 
     permission_required = PERMISSIONS
+    # A retired project is kept for audit: its dossier is exactly what an auditor asks for.
+    writable_when_retired = True
     template_name = "dossier/request.html"
     form_class = DossierRequestForm
 
@@ -46,6 +48,7 @@ class DossierVerifyView(ProjectAccessMixin, FormView):
     """Check a dossier's manifest against the portal: each section still matching, or not, by name."""
 
     permission_required = PERMISSIONS
+    writable_when_retired = True  # verifying reads; it writes nothing to the project
     template_name = "dossier/verify.html"
     form_class = ManifestVerifyForm
 

@@ -73,3 +73,16 @@ def test_the_verify_api_answers_which_sections_changed(api_client, project, offi
     assert answer["ok"] is False and answer["changed"] == ["risks"]
     refused = api_client.post(url, {"manifest": {"format": "nope"}}, format="json")
     assert refused.status_code == 400 and "error" in refused.json()
+
+
+def test_a_retired_projects_dossier_can_still_be_generated_and_verified(client, project, officer, generate):
+    from apps.projects.services import project_retire
+
+    project_retire(actor=project.owner, project=project, reason="Model decommissioned")
+    client.force_login(officer)
+    response = client.post(f"/projects/{project.slug}/dossier/", {"sections": ["members"]})
+    document = GeneratedDocument.objects.get()
+    assert response.status_code == 302 and document.project == project
+    built = generate(officer, project, sections=["members"])
+    page = client.post(f"/projects/{project.slug}/dossier/verify/", {"text": json.dumps(built.manifest)})
+    assert "The dossier matches the portal" in page.content.decode()

@@ -29,6 +29,7 @@ class ProjectDocumentViewSet(
     permission_classes = [IsAuthenticated, ProjectPermission]
     # Requesting a document writes nothing to the project; the kind's own permission is checked by the service.
     project_permission_required = {**READ, "POST": roles.VIEW}
+    methods_allowed_when_retired = ("POST",)  # a retired project's records are documented, never changed
     pagination_class = None
     lookup_value_regex = r"\d+"
 

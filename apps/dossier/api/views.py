@@ -44,6 +44,7 @@ class DossierVerifyView(ProjectScopedAPIMixin, APIView):
 
     permission_classes = [IsAuthenticated, ProjectPermission]
     project_permission_required = {"POST": roles.VIEW_AUDIT}
+    methods_allowed_when_retired = ("POST",)  # verifying reads; it writes nothing to the project
 
     @extend_schema(request=ManifestSerializer, responses=VerificationSerializer)
     def post(self, request, project_slug):
