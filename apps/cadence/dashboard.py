@@ -75,6 +75,10 @@ def review_actions_due(viewer: Viewer) -> QueueSection:
     return section(actions, line, overdue=Q(due_on__lt=viewer.today))
 
 
+def _unrecorded_detail(occurrence: ReviewOccurrence) -> str:
+    return f"{occurrence.get_status_display()} · chaired by the {occurrence.series.get_chair_role_display()}"
+
+
 def overdue_reviews_panel(viewer: Viewer, projects) -> dict:
     """Review meetings whose date has passed with no record, oldest first (two queries)."""
     unrecorded = (
@@ -84,7 +88,5 @@ def overdue_reviews_panel(viewer: Viewer, projects) -> dict:
     )
     return {
         "overdue": unrecorded.count(),
-        "items": lines(
-            unrecorded, lambda o: _meeting_line(o, f"{o.get_status_display()} · chaired by the {o.series.get_chair_role_display()}", viewer.today), limit=5
-        ),
+        "items": lines(unrecorded, lambda o: _meeting_line(o, _unrecorded_detail(o), viewer.today), limit=5),
     }

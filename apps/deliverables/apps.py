@@ -38,4 +38,5 @@ class DeliverablesConfig(AppConfig):
             roles=[Role.PRODUCT_MANAGER],
             template="deliverables/dashboard/due_panel.html",
             order=20,
+            wide=True,
         )

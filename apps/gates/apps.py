@@ -9,8 +9,8 @@ class GatesConfig(AppConfig):
     def ready(self):
         from apps.audit.registry import audit_model
         from apps.dashboard.registry import register_panel
-        from apps.projects.choices import Role
         from apps.projects.changes import register_records_listener
+        from apps.projects.choices import Role
         from apps.projects.governance import register_governance_records
         from apps.signoffs import targets
 
@@ -41,5 +41,5 @@ class GatesConfig(AppConfig):
             title="Gate decisions on your projects",
             roles=[Role.EXECUTIVE_SPONSOR],
             template="gates/dashboard/decisions_panel.html",
-            order=30,
+            order=20,
         )

@@ -15,6 +15,17 @@ from .choices import GateState
 from .selectors import gates_by_project
 
 BOARD_ROWS = 25
+# The board's cells are narrow: each state shows as an icon, with its one wording (states.shown_state)
+# beside it for screen readers, in the tooltip and in the legend under the board.
+STATE_ICONS = {
+    GateState.APPROVED: "check-circle-fill",
+    GateState.AWAITING_SIGNOFF: "hourglass-split",
+    GateState.IN_PROGRESS: "play-circle",
+    GateState.NOT_STARTED: "circle",
+    GateState.REJECTED: "x-circle-fill",
+    GateState.REOPENED: "arrow-counterclockwise",
+    states.PASSED_UNRECORDED: "dash-circle-dotted",
+}
 
 
 def lifecycle_board(viewer: Viewer, projects) -> dict:
@@ -32,6 +43,7 @@ def lifecycle_board(viewer: Viewer, projects) -> dict:
                     "stage": gate.stage,
                     "state": state.key,
                     "label": state.label,
+                    "icon": STATE_ICONS[state.key],
                     "current": gate.stage == project.current_stage,
                     "url": reverse("gates:gate-detail", kwargs={"project_slug": project.slug, "stage": gate.stage}),
                 }
@@ -45,11 +57,19 @@ def lifecycle_board(viewer: Viewer, projects) -> dict:
                 "cells": cells,
             }
         )
+    legend: dict[str, dict] = {}
+    for row in rows:
+        for cell in row["cells"]:
+            entry = legend.setdefault(
+                cell["state"], {"state": cell["state"], "icon": cell["icon"], "label": cell["label"]}
+            )
+            entry["count"] = entry.get("count", 0) + 1
     return {
+        "legend": [legend[key] for key in STATE_ICONS if key in legend],
         "stages": [label for _, label in Stage.choices],
         "rows": rows,
         "projects": ordered.count(),
-        "awaiting_signoff": sum(1 for row in rows for cell in row["cells"] if cell["state"] == GateState.AWAITING_SIGNOFF),
+        "awaiting_signoff": legend.get(GateState.AWAITING_SIGNOFF, {}).get("count", 0),
     }
 
 

@@ -35,6 +35,6 @@ class ProjectsConfig(AppConfig):
             title="Business case",
             roles=[Role.EXECUTIVE_SPONSOR],
             template="projects/dashboard/business_case_panel.html",
-            order=20,
+            order=40,
             wide=True,
         )

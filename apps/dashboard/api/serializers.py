@@ -24,7 +24,9 @@ class QueueSectionSerializer(serializers.Serializer):
 class PanelSerializer(serializers.Serializer):
     key = serializers.CharField()
     title = serializers.CharField()
-    data = serializers.DictField(help_text="The panel's numbers and lists, as its app declares them (docs/dashboard.md).")
+    data = serializers.DictField(
+        help_text="The panel's numbers and lists, as its app declares them (docs/dashboard.md)."
+    )
 
 
 class DashboardSerializer(serializers.Serializer):
