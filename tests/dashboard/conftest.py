@@ -12,6 +12,7 @@ import datetime
 
 import pytest
 import yaml
+from django.db import transaction
 from django.utils import timezone
 
 from apps.cadence import services as cadence
@@ -134,3 +135,16 @@ class DashboardWorld:
 def dashboard_world(db):
     return DashboardWorld()
 
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker):
+    """One DashboardWorld for a whole module, rolled back after it (see `permission_world`)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield DashboardWorld()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
