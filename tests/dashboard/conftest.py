@@ -111,7 +111,9 @@ class DashboardWorld:
             starts_on=self.today - datetime.timedelta(days=30), chair_role=Role.PRODUCT_OWNER,
             attendee_roles=[Role.DATA_SCIENTIST],
         )  # fmt: skip
-        cadence.occurrence_schedule(actor=self.owner, series=series, scheduled_on=self.today - datetime.timedelta(days=10))
+        cadence.occurrence_schedule(
+            actor=self.owner, series=series, scheduled_on=self.today - datetime.timedelta(days=10)
+        )
         held_on = self.today - datetime.timedelta(days=20)
         cadence.occurrence_schedule(actor=self.owner, series=series, scheduled_on=held_on)
         cadence.occurrence_record(
@@ -136,7 +138,6 @@ def dashboard_world(db):
     return DashboardWorld()
 
 
-
 @pytest.fixture(scope="module")
 def shared_world(django_db_setup, django_db_blocker):
     """One DashboardWorld for a whole module, rolled back after it (see `permission_world`)."""
@@ -148,3 +149,26 @@ def shared_world(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def world(shared_world, django_db_blocker):
+    """The module's world with one project (tests change it only inside their own savepoint)."""
+    with django_db_blocker.unblock():
+        shared_world.grow(1)
+    return shared_world
+
+
+def dashboard_of(user, **kwargs):
+    """The dashboard of a fresh copy of `user` (no permission cache from an earlier call)."""
+    from apps.dashboard.selectors import dashboard_for
+
+    return dashboard_for(user=type(user).objects.get(pk=user.pk), **kwargs)
+
+
+def queue_of(user, key):
+    return dict((source.key, section) for source, section in dashboard_of(user).queue)[key]
+
+
+def panel_of(user, key):
+    return dict((panel.key, data) for panel, data in dashboard_of(user).panels).get(key)
