@@ -116,9 +116,14 @@ class DashboardWorld:
         )
         held_on = self.today - datetime.timedelta(days=20)
         cadence.occurrence_schedule(actor=self.owner, series=series, scheduled_on=held_on)
+        follow_up = {
+            "title": "Re-run the fairness audit",
+            "owner": scientist,
+            "due_on": self.today - datetime.timedelta(days=2),
+        }
         cadence.occurrence_record(
             actor=self.owner, series=series, scheduled_on=held_on, held_on=held_on, attendees=[scientist],
-            actions=[{"title": "Re-run the fairness audit", "owner": scientist, "due_on": self.today - datetime.timedelta(days=2)}],
+            actions=[follow_up],
         )  # fmt: skip
         checklist = checklists.checklist_apply(actor=self.owner, project=project, template=self.template)
         checklists.item_response_update(
