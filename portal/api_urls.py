@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("apps.notifications.api.urls")),
     path("", include("apps.raci.api.urls")),
     path("", include("apps.incidents.api.urls")),
+    path("", include("apps.dashboard.api.urls")),
 ]

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "apps.modelcards",
     "apps.cadence",
     "apps.incidents",
+    "apps.dashboard",
 ]
 
 MIDDLEWARE = [
