@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("apps.notifications.urls")),
     path("", include("apps.raci.urls")),
     path("", include("apps.incidents.urls")),
+    path("", include("apps.documents.urls")),
+    path("", include("apps.dossier.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
     path("api/v1/", include("portal.api_urls")),

@@ -9,6 +9,7 @@ class CadenceConfig(AppConfig):
     def ready(self):
         from apps.audit.registry import audit_model
         from apps.dashboard.registry import AUDITOR, register_panel, register_queue
+        from apps.dossier.registry import register_dossier_section
         from apps.notifications.registry import register_category
         from apps.projects.choices import Role
         from apps.projects.defaults import register_project_default
@@ -18,6 +19,7 @@ class CadenceConfig(AppConfig):
 
         from .dashboard import overdue_reviews_panel, review_actions_due, reviews_this_week
         from .demo import seed_cadence_demo
+        from .dossier import cadence_section, cadence_summary
         from .models import ActionItem, CalendarFeed, ReviewDecision, ReviewOccurrence, ReviewSeries
         from .services import ReviewAttestation, series_defaults_apply
         from .sources import register_builtin_sources
@@ -66,6 +68,14 @@ class CadenceConfig(AppConfig):
         )
         register_category(
             "deliverables", "Deliverables", "Deliverables due soon or stale; the weekly digest for Product Managers."
+        )
+        register_dossier_section(
+            "cadence",
+            "Governance reviews",
+            90,
+            collect=cadence_section,
+            template="cadence/dossier/section.html",
+            summary=cadence_summary,
         )
 
 

@@ -9,12 +9,14 @@ class DeliverablesConfig(AppConfig):
     def ready(self):
         from apps.audit.registry import audit_model
         from apps.dashboard.registry import register_panel, register_queue
+        from apps.dossier.registry import register_dossier_section
         from apps.projects.choices import Role
         from apps.projects.defaults import register_project_default
         from apps.projects.demo import register_demo_seed
 
         from .dashboard import deliverables_due, deliverables_panel
         from .demo import deliverables_demo_seed
+        from .dossier import deliverables_section, deliverables_summary
         from .models import Deliverable, ProjectDeliverable
         from .services import project_deliverables_setup
 
@@ -39,4 +41,12 @@ class DeliverablesConfig(AppConfig):
             template="deliverables/dashboard/due_panel.html",
             order=20,
             wide=True,
+        )
+        register_dossier_section(
+            "deliverables",
+            "Deliverables registry",
+            100,
+            collect=deliverables_section,
+            template="deliverables/dossier/section.html",
+            summary=deliverables_summary,
         )

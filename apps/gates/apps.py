@@ -9,12 +9,14 @@ class GatesConfig(AppConfig):
     def ready(self):
         from apps.audit.registry import audit_model
         from apps.dashboard.registry import register_panel
+        from apps.dossier.registry import register_dossier_section
         from apps.projects.changes import register_records_listener
         from apps.projects.choices import Role
         from apps.projects.governance import register_governance_records
         from apps.signoffs import targets
 
         from .dashboard import lifecycle_board, sponsor_decisions
+        from .dossier import gates_section, gates_summary
         from .models import Gate, GateEvent
         from .services import GateAdapter, gates_check_current
 
@@ -42,4 +44,12 @@ class GatesConfig(AppConfig):
             roles=[Role.EXECUTIVE_SPONSOR],
             template="gates/dashboard/decisions_panel.html",
             order=20,
+        )
+        register_dossier_section(
+            "gates",
+            "Stage gates and sign-offs",
+            40,
+            collect=gates_section,
+            template="gates/dossier/section.html",
+            summary=gates_summary,
         )

@@ -9,6 +9,7 @@ class IncidentsConfig(AppConfig):
     def ready(self):
         from apps.audit.registry import audit_model
         from apps.dashboard.registry import AUDITOR, register_panel, register_queue
+        from apps.dossier.registry import register_dossier_section
         from apps.notifications.registry import register_category
         from apps.projects.choices import Role
         from apps.projects.demo import register_demo_seed
@@ -17,6 +18,7 @@ class IncidentsConfig(AppConfig):
 
         from .dashboard import action_items_due, incidents_panel
         from .demo import demo_incidents_seed
+        from .dossier import incidents_section, incidents_summary
         from .models import (
             ActionItem,
             Incident,
@@ -61,6 +63,14 @@ class IncidentsConfig(AppConfig):
             roles=[Role.COMPLIANCE_OFFICER, AUDITOR],
             template="incidents/dashboard/incidents_panel.html",
             order=20,
+        )
+        register_dossier_section(
+            "incidents",
+            "Incidents and post-incident reviews",
+            80,
+            collect=incidents_section,
+            template="incidents/dossier/section.html",
+            summary=incidents_summary,
         )
 
 

@@ -9,8 +9,11 @@ class RisksConfig(AppConfig):
     def ready(self):
         from apps.audit.registry import audit_model
         from apps.dashboard.registry import AUDITOR, register_panel, register_queue
+        from apps.documents.registry import register_document_kind
+        from apps.dossier.registry import register_dossier_section
         from apps.gates.criteria import register_criterion
         from apps.notifications.registry import register_category
+        from apps.projects import roles
         from apps.projects.choices import Role, Stage
         from apps.projects.demo import register_demo_seed
         from apps.projects.governance import register_governance_records
@@ -18,6 +21,8 @@ class RisksConfig(AppConfig):
 
         from .dashboard import risk_posture, risks_due
         from .demo import demo_risks_seed
+        from .dossier import risks_section, risks_summary
+        from .exports import PDF_KIND, pdf_document_build
         from .gate_criteria import no_unaccepted_high_residual_risk
         from .models import Risk, RiskAcceptance, RiskAcceptanceProposal, RiskImport, RiskRegister, RiskReview
         from .services import RiskAcceptanceSignoff
@@ -57,6 +62,16 @@ class RisksConfig(AppConfig):
             template="risks/dashboard/posture_panel.html",
             order=10,
             wide=True,
+        )
+        # A long register's PDF is built in the background (exports.pdf_in_background).
+        register_document_kind(PDF_KIND, "Risk register (PDF)", pdf_document_build, permission=roles.VIEW)
+        register_dossier_section(
+            "risks",
+            "Risk register and heat maps",
+            60,
+            collect=risks_section,
+            template="risks/dossier/section.html",
+            summary=risks_summary,
         )
 
 

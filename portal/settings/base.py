@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.projects",
     "apps.notifications",
+    "apps.documents",
+    "apps.dossier",
     "apps.signoffs",
     "apps.gates",
     "apps.checklists",
