@@ -13,6 +13,7 @@ rolled back at the end: the database is left as it was. Not a test: it prints th
 
 import argparse
 import datetime
+import logging
 import os
 import random
 import statistics
@@ -175,6 +176,7 @@ def measure(client: Client, url: str, repeat: int) -> tuple[float, float, int]:
 
 
 def main() -> None:
+    logging.getLogger("axes").setLevel(logging.WARNING)  # one sign-in per person: not news
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=200)
     parser.add_argument("--risks", type=int, default=10_000)

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from apps.projects.access import visible_projects
 from apps.projects.choices import Role
-from apps.projects.models import Membership
+from apps.projects.models import Membership, Project
 
 from . import registry
 from .registry import AUDITOR, Panel, QueueSection, QueueSource, Viewer
@@ -34,8 +34,12 @@ class Dashboard:
 
 
 def viewer_for(*, user, today=None) -> Viewer:
-    """Who `user` is on the dashboard: their visible projects and the roles they hold on them (two queries)."""
-    visible = visible_projects(user)
+    """Who `user` is on the dashboard: their visible projects and the roles they hold on them (three queries).
+
+    The visible projects are read once, as ids: every provider filters on them, and a list of ids
+    costs PostgreSQL less than the permission tables' subquery repeated in twenty queries.
+    """
+    visible = Project.objects.filter(pk__in=list(visible_projects(user).values_list("pk", flat=True)))
     held = set(
         Membership.objects.filter(user=user, project__in=visible).values_list("role", flat=True).distinct().order_by()
     )
