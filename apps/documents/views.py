@@ -7,7 +7,7 @@ export security event; nothing here needs to remember to.
 import json
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from apps.projects.access import ProjectAccessMixin
 
 from . import selectors
+from .downloads import document_file_response
 from .models import GeneratedDocument
 from .registry import document_kinds, kind_label
 
@@ -66,15 +67,7 @@ class _DocumentDetail(_DocumentMixin):
 
 class _DocumentDownload(_DocumentMixin):
     def get(self, request, *args, **kwargs):
-        document = self.get_document()
-        if not document.file:
-            raise Http404("This document has no file (yet).")
-        return FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.filename,
-            content_type=document.content_type or "application/octet-stream",
-        )
+        return document_file_response(self.get_document())
 
 
 class _ManifestDownload(_DocumentMixin):

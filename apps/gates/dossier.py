@@ -51,5 +51,5 @@ def gates_section(project) -> dict:
 
 
 def gates_summary(data) -> list:
-    decided = [f"{gate['stage']}: {gate['state']}" for gate in data["gates"] if gate["history"] or gate["decision"]]
+    decided = [f"{gate['stage']}: {gate['state']}" for gate in data["gates"] if gate["state"] != "Not started"]
     return [("Gate decisions", "; ".join(decided) or "no gate submitted yet")]

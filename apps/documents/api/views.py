@@ -1,4 +1,4 @@
-from django.http import FileResponse, Http404
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -10,21 +10,11 @@ from apps.projects import roles
 from apps.projects.access import ProjectPermission, ProjectScopedAPIMixin
 
 from .. import selectors, services
+from ..downloads import document_file_response
 from ..models import GeneratedDocument
 from .serializers import DocumentRequestSerializer, GeneratedDocumentSerializer
 
 READ = {"GET": roles.VIEW, "HEAD": roles.VIEW, "OPTIONS": roles.VIEW}
-
-
-def _file_response(document: GeneratedDocument) -> FileResponse:
-    if not document.file:
-        raise Http404("This document has no file (yet).")
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.filename,
-        content_type=document.content_type or "application/octet-stream",
-    )
 
 
 @extend_schema(tags=["documents"])
@@ -62,7 +52,7 @@ class ProjectDocumentViewSet(
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY}, summary="The generated file")
     @action(detail=True, methods=["get"])
     def download(self, request, *args, **kwargs):
-        return _file_response(self.get_object())
+        return document_file_response(self.get_object())
 
 
 @extend_schema(tags=["documents"])
@@ -87,4 +77,4 @@ class PortfolioDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY}, summary="The generated file")
     @action(detail=True, methods=["get"])
     def download(self, request, *args, **kwargs):
-        return _file_response(self.get_object())
+        return document_file_response(self.get_object())
