@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from apps.core.views import healthz
 
 urlpatterns = [
+    path("", include("apps.dashboard.urls")),
     path("", include("apps.projects.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("", include("apps.audit.urls")),

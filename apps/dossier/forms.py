@@ -18,8 +18,6 @@ class DossierRequestForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["sections"].choices = [(section.key, section.title) for section in dossier_sections()]
         self.fields["sections"].initial = [section.key for section in dossier_sections()]
-        # One checkbox per section, not a text box: StyledFormMixin gives multiple-choice widgets form-control.
-        self.fields["sections"].widget.attrs["class"] = "form-check-input"
 
 
 class ManifestVerifyForm(StyledFormMixin, forms.Form):

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "apps.modelcards",
     "apps.cadence",
     "apps.incidents",
+    "apps.dashboard",
 ]
 
 MIDDLEWARE = [
