@@ -50,20 +50,22 @@ def viewer_for(*, user, today=None) -> Viewer:
 
 def panel_projects(viewer: Viewer, panel: Panel):
     """The projects a panel is about: those where the person holds one of its roles; every visible
-    project for a portal-wide auditor when the panel is for auditors."""
+    project for a portal-wide auditor when the panel is for auditors. Read once, as ids (one query)."""
     if AUDITOR in panel.roles and AUDITOR in viewer.roles:
         return viewer.visible
-    held_on = Membership.objects.filter(user=viewer.user, role__in=panel.roles).values("project_id")
-    return viewer.visible.filter(pk__in=held_on)
+    held_on = Membership.objects.filter(user=viewer.user, role__in=panel.roles, project__in=viewer.visible)
+    return Project.objects.filter(pk__in=list(held_on.values_list("project_id", flat=True).distinct()))
 
 
 def dashboard_for(*, user, today=None) -> Dashboard:
     """Every registered queue section, then the panels of the roles `user` holds, in their order."""
     viewer = viewer_for(user=user, today=today)
     queue = [(source, source.provider(viewer)) for source in registry.queue_sources()]
-    panels = [
-        (panel, panel.provider(viewer, panel_projects(viewer, panel)))
-        for panel in registry.panels()
-        if panel.roles & viewer.roles
-    ]
+    scopes = {}  # panels for the same roles share their projects: one query per set of roles
+    panels = []
+    for panel in registry.panels():
+        if panel.roles & viewer.roles:
+            if panel.roles not in scopes:
+                scopes[panel.roles] = panel_projects(viewer, panel)
+            panels.append((panel, panel.provider(viewer, scopes[panel.roles])))
     return Dashboard(viewer, queue, panels)
