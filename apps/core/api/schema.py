@@ -24,6 +24,8 @@ is deleted) is declared where it happens, with `extend_schema(responses={...,
 body gets the error body here, like the automatic ones.
 """
 
+import copy
+
 from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
@@ -77,17 +79,42 @@ ERROR_DESCRIPTIONS = {
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
+def _model_field(field: serializers.Field):
+    """The model field a serializer field reads directly (its `source` on the serializer's model), or None."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not field.source or "." in field.source or field.source == "*":
+        return None
+    try:
+        return model._meta.get_field(field.source)
+    except FieldDoesNotExist:
+        return None
+
+
 def _may_be_blank(field: serializers.CharField) -> bool:
     """Whether the field accepts "", or (read-only fields drop `allow_blank`) its model field is blank=True."""
     if field.allow_blank:
         return True
-    model = getattr(getattr(field.parent, "Meta", None), "model", None)
-    if model is None or not field.source or "." in field.source or field.source == "*":
-        return False
-    try:
-        return model._meta.get_field(field.source).blank
-    except FieldDoesNotExist:
-        return False
+    model_field = _model_field(field)
+    return model_field is not None and model_field.blank
+
+
+def _with_stored_choices(field: serializers.Field) -> serializers.Field:
+    """A choice field that accepts fewer values than its model field holds, answering every stored one.
+
+    A timeline entry's kind is written by hand as a note, a rollback or a communication; the portal
+    writes status, alert and review entries itself, and a read answers those too. The request
+    documents the choices a client may send, the response every choice of the model field.
+    """
+    if not isinstance(field, serializers.ChoiceField) or isinstance(field, serializers.MultipleChoiceField):
+        return field
+    model_field = _model_field(field)
+    if model_field is None or not model_field.choices:
+        return field
+    if {value for value, _ in model_field.flatchoices} <= set(field.choices):
+        return field
+    answered = copy.copy(field)  # the serializer keeps its field: only the documented choices change
+    answered.choices = model_field.choices
+    return answered
 
 
 class PortalAutoSchema(AutoSchema):
@@ -132,6 +159,11 @@ class PortalAutoSchema(AutoSchema):
         if getattr(view, "throttle_classes", ()):
             statuses.add("429")
         return sorted(statuses)
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        if direction == "response":
+            field = _with_stored_choices(field)
+        return super()._map_serializer_field(field, direction, bypass_extensions)
 
     def _insert_field_validators(self, field, schema):
         """A text field with a format (uri, email) that may be blank answers "", which is no URI:
