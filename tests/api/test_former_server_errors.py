@@ -1,4 +1,5 @@
-"""Requests the schema allows that once gave a 500: non-object JSON bodies, deep nesting, non-numeric ids."""
+"""Requests the schema allows that once gave a 500: non-object JSON bodies, deep nesting,
+non-numeric ids, a lost race for a unique value."""
 
 import json
 
@@ -9,6 +10,10 @@ from rest_framework.parsers import JSONParser
 from apps.core.api.parsers import BoundedJSONParser
 from apps.incidents.choices import Category, Severity
 from apps.incidents.services import incident_create
+from apps.projects import services as project_services
+from apps.projects.models import Project
+from tests.factories import UserFactory
+from tests.projects.test_api import NEW_PROJECT
 
 BODIES = ["[null, null]", '"priya"', "42", "null", "[]"]
 
@@ -87,3 +92,15 @@ def test_a_deeply_nested_body_to_a_view_with_its_own_parsers_is_a_400(api_client
     nested = "[" * 5000 + "]" * 5000
     response = api_client.post("/api/v1/checklist-templates/", nested, content_type="application/json")
     assert response.status_code == 400, response.content[:300]
+
+
+def test_a_write_that_loses_a_race_for_a_unique_value_is_a_409(api_client, project, monkeypatch):
+    """Two projects named alike, created at the same moment, both find the same free slug and both pass
+    validation; the second insert breaks the unique constraint. Simulated here by taking the validation's
+    answer away: the slug finder returns one already taken."""
+    monkeypatch.setattr(project_services, "_unique_slug", lambda name: project.slug)
+    monkeypatch.setattr(Project, "validate_unique", lambda self, exclude=None: None)
+    api_client.force_authenticate(UserFactory(creator=True))
+    response = api_client.post("/api/v1/projects/", {**NEW_PROJECT, "name": project.name}, format="json")
+    assert response.status_code == 409, response.content[:300]
+    assert response.json()["error"]["code"] == "conflict"

@@ -48,7 +48,7 @@ def test_the_error_component_is_the_error_handlers_shape(openapi):
 
 def test_a_project_scoped_write_documents_every_error_it_can_answer(openapi):
     operation = _operation(openapi, "projects/{project_slug}/risks/", "post")
-    assert _error_statuses(operation) == {"400", "401", "403", "404", "413", "415", "429"}
+    assert _error_statuses(operation) == {"400", "401", "403", "404", "409", "413", "415", "429"}
 
 
 def test_a_read_of_one_record_documents_no_400_and_no_body_errors(openapi):

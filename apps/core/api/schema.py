@@ -14,7 +14,7 @@ declared view by view, so endpoints of apps added later are covered too:
 | 401 | the view authenticates (a missing, wrong or expired token) |
 | 403 | the view checks permissions beyond "signed in", or it accepts session cookies on a write (CSRF) |
 | 404 | the path names a record (`{slug}`, `{id}`...), or the list is paginated (a page past the end) |
-| 409 | where a view declares it (below) |
+| 409 | a write (a concurrent write took the same unique value first), or where a view declares it (below) |
 | 413, 415 | the operation takes a request body (too large; a media type it does not parse) |
 | 429 | the view is throttled (and the token endpoint's sign-in lockout) |
 
@@ -144,6 +144,8 @@ class PortalAutoSchema(AutoSchema):
         statuses = set()
         if self.method not in SAFE_METHODS or has_query:
             statuses.add("400")
+        if self.method not in SAFE_METHODS:
+            statuses.add("409")
         if authenticators:
             statuses.add("401")
         # IsAuthenticated alone refuses with 401 (the token authenticator asks for credentials), never 403.
