@@ -129,6 +129,7 @@ class EntryKind(models.TextChoices):
 
 # Kinds a person writes by hand; the others are written by the portal as things happen.
 MANUAL_ENTRY_KINDS = (EntryKind.NOTE, EntryKind.ROLLBACK, EntryKind.COMMUNICATION)
+MANUAL_ENTRY_CHOICES = [(kind.value, kind.label) for kind in MANUAL_ENTRY_KINDS]
 
 
 class ActionStatus(models.TextChoices):

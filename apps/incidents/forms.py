@@ -6,7 +6,7 @@ from apps.core.forms import StyledFormMixin
 from apps.projects.selectors import project_members
 from apps.risks.models import Risk
 
-from .choices import MANUAL_ENTRY_KINDS, ActionStatus, EntryKind, Status, categories_for
+from .choices import MANUAL_ENTRY_CHOICES, ActionStatus, Status, categories_for
 from .models import ActionItem, Incident, IncidentArtifact, PostIncidentReview
 from .runbook import MAX_RUNBOOK_BYTES
 from .services import ACTION_EDITABLE_FIELDS, INCIDENT_EDITABLE_FIELDS, REVIEW_EDITABLE_FIELDS
@@ -61,7 +61,7 @@ class CloseForm(StyledFormMixin, forms.Form):
 
 
 class TimelineEntryForm(StyledFormMixin, forms.Form):
-    kind = forms.ChoiceField(label="Kind", choices=[(k, EntryKind(k).label) for k in MANUAL_ENTRY_KINDS])
+    kind = forms.ChoiceField(label="Kind", choices=MANUAL_ENTRY_CHOICES)
     at = _when("When", "Leave empty for now.")
     text = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
 

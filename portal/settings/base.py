@@ -247,6 +247,10 @@ SPECTACULAR_SETTINGS = {
         "RiskImportStateEnum": "apps.risks.choices.ImportState",
         "ReviewOccurrenceStatusEnum": "apps.cadence.choices.OccurrenceStatus",
         "ReviewKindEnum": "apps.cadence.choices.ReviewKind",
+        # A field whose request accepts fewer choices than its response answers (PortalAutoSchema) needs
+        # a name per set: drf-spectacular would give both sets one name, the request's and response's.
+        "TimelineEntryKindEnum": "apps.incidents.choices.EntryKind",
+        "ManualTimelineEntryKindEnum": "apps.incidents.choices.MANUAL_ENTRY_CHOICES",
     },
 }
 

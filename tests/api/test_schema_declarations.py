@@ -6,11 +6,17 @@ these tests pin the declarations themselves, so a regression names its cause.
 
 import importlib
 import inspect
+import re
+from collections import defaultdict
 
 import pytest
 from django.apps import apps
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.plumbing import load_enum_name_overrides
+from drf_spectacular.settings import patched_settings
 from rest_framework import serializers
+
+from apps.incidents.choices import MANUAL_ENTRY_CHOICES, EntryKind
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
@@ -42,7 +48,7 @@ def test_the_error_component_is_the_error_handlers_shape(openapi):
 
 def test_a_project_scoped_write_documents_every_error_it_can_answer(openapi):
     operation = _operation(openapi, "projects/{project_slug}/risks/", "post")
-    assert _error_statuses(operation) == {"400", "401", "403", "404", "413", "415", "429"}
+    assert _error_statuses(operation) == {"400", "401", "403", "404", "409", "413", "415", "429"}
 
 
 def test_a_read_of_one_record_documents_no_400_and_no_body_errors(openapi):
@@ -120,3 +126,37 @@ def test_a_nested_record_over_a_nullable_relation_is_declared_nullable():
             if relation.null and not field.allow_null:
                 undeclared.append(f"{cls.__name__}.{name}")
     assert undeclared == []
+
+
+def test_a_filter_naming_a_project_you_cannot_see_documents_its_404(openapi):
+    assert "404" in _error_statuses(_operation(openapi, "calendar/", "get"))
+
+
+def test_a_response_documents_every_choice_its_model_holds_and_a_request_those_it_accepts(openapi):
+    """People write notes, rollbacks and communications; the portal writes status, alert and review
+    entries, which a read answers too."""
+    schemas = openapi["components"]["schemas"]
+
+    def kinds(component):
+        return schemas[schemas[component]["properties"]["kind"]["allOf"][0]["$ref"].split("/")[-1]]["enum"]
+
+    assert kinds("TimelineEntry") == [kind.value for kind in EntryKind]
+    assert kinds("TimelineEntryRequest") == [value for value, _ in MANUAL_ENTRY_CHOICES]
+
+
+def test_each_choice_set_of_a_field_has_its_own_enum_name():
+    """drf-spectacular names a field's enum after its component without the `Request` suffix: when a
+    request accepts fewer choices than the response answers, both sets would get one name and one set
+    would be lost, unless ENUM_NAME_OVERRIDES names them (as for the timeline entry's kind)."""
+    with patched_settings({"POSTPROCESSING_HOOKS": []}):
+        raw = SchemaGenerator().get_schema(request=None, public=True)
+    named = set(load_enum_name_overrides())
+    choice_sets = defaultdict(set)
+    for component, schema in raw["components"]["schemas"].items():
+        base = re.sub(r"^Patched(.+)", r"\1", re.sub(r"(.+)Request$", r"\1", component))
+        for name, field in schema.get("properties", {}).items():
+            field = field.get("items", field)
+            if "x-spec-enum-id" in field:
+                choice_sets[base, name].add(field["x-spec-enum-id"])
+    sharing_a_name = [key for key, hashes in choice_sets.items() if len(hashes) > 1 and not hashes <= named]
+    assert sharing_a_name == []

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as APIValidationError
@@ -287,7 +287,11 @@ class CalendarAPIView(APIView):
             OpenApiParameter("project", OpenApiTypes.STR, description="Project slug"),
             OpenApiParameter("kind", OpenApiTypes.STR, many=True, description="Calendar source keys"),
         ],
-        responses=CalendarEntrySerializer(many=True),
+        responses={
+            200: CalendarEntrySerializer(many=True),
+            # Like every project-scoped address, a project you cannot see is not found.
+            404: OpenApiResponse(description="The `project` filter names no project you can see."),
+        },
         summary="Calendar entries in a date range",
     )
     def get(self, request):

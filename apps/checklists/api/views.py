@@ -7,10 +7,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from apps.core.api.parsers import BoundedJSONParser
 from apps.projects import roles
 from apps.projects.access import ProjectPermission, ProjectScopedAPIMixin
 
@@ -48,7 +49,7 @@ class ChecklistTemplateViewSet(
     permission_classes = [IsAuthenticated]
     lookup_field = "key"
     lookup_url_kwarg = "template_key"
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     filterset_fields = ["origin"]
 
     def get_queryset(self):
@@ -201,7 +202,7 @@ class ChecklistItemViewSet(ChecklistScopedMixin, viewsets.GenericViewSet):
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     project_permission_required = WORK
     filter_backends = []
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 
     def _row(self):
         return selectors.item_row(checklist=self.checklist, item=self.item())

@@ -9,6 +9,7 @@ person can read.
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
@@ -39,6 +40,12 @@ class PayloadTooLarge(exceptions.APIException):
     default_detail = "The request body is larger than the portal accepts."
 
 
+class WriteConflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = "Another request changed the same records at the same moment: reload and try again."
+
+
 def error_response(status_code: int, code: str, message: str) -> JsonResponse:
     """The error shape outside DRF views (Django's 400/404/500 handlers under /api/)."""
     return JsonResponse({"error": {"status": status_code, "code": code, "message": message}}, status=status_code)
@@ -58,6 +65,10 @@ def portal_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, IntegrityError):
+        # Services validate before they write (full_clean); a constraint that still fails lost a race with
+        # a concurrent write (two projects named alike created at once take the same free slug).
+        exc = WriteConflict()
 
     response = exception_handler(exc, context)
     if response is None:

@@ -2,12 +2,16 @@
 
 A few kilobytes of `[[[[...]]]]` make `json.loads` recurse until it fails with a
 RecursionError (a 500); the nesting depth is checked first, with a linear scan.
+
+Every request body the API documents is a JSON object, so any other top-level
+value (`[null]`, `"text"`, `42`, `null`) is refused here, once for every view:
+code that reads `request.data.get(...)` never meets a list.
 """
 
 import json
 
 from django.conf import settings
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser
 
 MAX_DEPTH = 32
@@ -36,7 +40,7 @@ def json_depth_exceeds(text: str, limit: int) -> bool:
 
 
 class BoundedJSONParser(JSONParser):
-    """DRF's JSON parser, refusing bodies nested deeper than API_JSON_MAX_DEPTH."""
+    """DRF's JSON parser, refusing bodies nested deeper than API_JSON_MAX_DEPTH and bodies that are no object."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
@@ -50,9 +54,15 @@ class BoundedJSONParser(JSONParser):
         if "\x00" in text or "\\u0000" in text:
             raise ParseError("The JSON body contains a NUL character, which no field accepts.")
         try:
-            return json.loads(text, parse_constant=_refuse_constant)
+            data = json.loads(text, parse_constant=_refuse_constant)
         except ValueError as error:
             raise ParseError(f"The body is not valid JSON: {error}") from error
+        if not isinstance(data, dict):
+            # The words of DRF's serializers for the same mistake, so every endpoint answers it alike.
+            raise ValidationError(
+                {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {type(data).__name__}."]}
+            )
+        return data
 
 
 def _refuse_constant(name: str):

@@ -14,7 +14,7 @@ declared view by view, so endpoints of apps added later are covered too:
 | 401 | the view authenticates (a missing, wrong or expired token) |
 | 403 | the view checks permissions beyond "signed in", or it accepts session cookies on a write (CSRF) |
 | 404 | the path names a record (`{slug}`, `{id}`...), or the list is paginated (a page past the end) |
-| 409 | where a view declares it (below) |
+| 409 | a write (a concurrent write took the same unique value first), or where a view declares it (below) |
 | 413, 415 | the operation takes a request body (too large; a media type it does not parse) |
 | 429 | the view is throttled (and the token endpoint's sign-in lockout) |
 
@@ -23,6 +23,8 @@ is deleted) is declared where it happens, with `extend_schema(responses={...,
 409: OpenApiResponse(description="...")})`: a declared error status without a
 body gets the error body here, like the automatic ones.
 """
+
+import copy
 
 from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.openapi import AutoSchema
@@ -77,17 +79,42 @@ ERROR_DESCRIPTIONS = {
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
+def _model_field(field: serializers.Field):
+    """The model field a serializer field reads directly (its `source` on the serializer's model), or None."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not field.source or "." in field.source or field.source == "*":
+        return None
+    try:
+        return model._meta.get_field(field.source)
+    except FieldDoesNotExist:
+        return None
+
+
 def _may_be_blank(field: serializers.CharField) -> bool:
     """Whether the field accepts "", or (read-only fields drop `allow_blank`) its model field is blank=True."""
     if field.allow_blank:
         return True
-    model = getattr(getattr(field.parent, "Meta", None), "model", None)
-    if model is None or not field.source or "." in field.source or field.source == "*":
-        return False
-    try:
-        return model._meta.get_field(field.source).blank
-    except FieldDoesNotExist:
-        return False
+    model_field = _model_field(field)
+    return model_field is not None and model_field.blank
+
+
+def _with_stored_choices(field: serializers.Field) -> serializers.Field:
+    """A choice field that accepts fewer values than its model field holds, answering every stored one.
+
+    A timeline entry's kind is written by hand as a note, a rollback or a communication; the portal
+    writes status, alert and review entries itself, and a read answers those too. The request
+    documents the choices a client may send, the response every choice of the model field.
+    """
+    if not isinstance(field, serializers.ChoiceField) or isinstance(field, serializers.MultipleChoiceField):
+        return field
+    model_field = _model_field(field)
+    if model_field is None or not model_field.choices:
+        return field
+    if {value for value, _ in model_field.flatchoices} <= set(field.choices):
+        return field
+    answered = copy.copy(field)  # the serializer keeps its field: only the documented choices change
+    answered.choices = model_field.choices
+    return answered
 
 
 class PortalAutoSchema(AutoSchema):
@@ -117,6 +144,8 @@ class PortalAutoSchema(AutoSchema):
         statuses = set()
         if self.method not in SAFE_METHODS or has_query:
             statuses.add("400")
+        if self.method not in SAFE_METHODS:
+            statuses.add("409")
         if authenticators:
             statuses.add("401")
         # IsAuthenticated alone refuses with 401 (the token authenticator asks for credentials), never 403.
@@ -132,6 +161,11 @@ class PortalAutoSchema(AutoSchema):
         if getattr(view, "throttle_classes", ()):
             statuses.add("429")
         return sorted(statuses)
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        if direction == "response":
+            field = _with_stored_choices(field)
+        return super()._map_serializer_field(field, direction, bypass_extensions)
 
     def _insert_field_validators(self, field, schema):
         """A text field with a format (uri, email) that may be blank answers "", which is no URI:

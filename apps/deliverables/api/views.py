@@ -7,10 +7,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from apps.core.api.parsers import BoundedJSONParser
 from apps.core.permissions import object_perms
 from apps.projects import roles
 from apps.projects.access import ProjectPermission, ProjectScopedAPIMixin, visible_projects
@@ -63,7 +64,7 @@ class ProjectDeliverableViewSet(
 
     serializer_class = ProjectDeliverableSerializer
     permission_classes = [IsAuthenticated, ProjectPermission]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     # Whether an owner or a manager may change a given deliverable is the service's rule (403 otherwise).
     project_permission_required = {**READ, "PATCH": roles.VIEW, "POST": roles.VIEW}
     filterset_fields = ["status", "owner"]

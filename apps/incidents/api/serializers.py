@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from apps.accounts.api.serializers import UserSummarySerializer
 
-from ..choices import MANUAL_ENTRY_KINDS, EntryKind, Status
+from ..choices import MANUAL_ENTRY_CHOICES, Status
 from ..models import ActionItem, Incident, IncidentArtifact, IncidentRiskLink, PostIncidentReview, TimelineEntry
 from ..services import ACTION_EDITABLE_FIELDS, INCIDENT_EDITABLE_FIELDS, REVIEW_EDITABLE_FIELDS, available_transitions
 
@@ -117,7 +117,7 @@ class RollbackSerializer(NoteSerializer):
 
 class TimelineEntrySerializer(serializers.ModelSerializer):
     author = UserSummarySerializer(read_only=True, allow_null=True)
-    kind = serializers.ChoiceField(choices=[(k, EntryKind(k).label) for k in MANUAL_ENTRY_KINDS], default="note")
+    kind = serializers.ChoiceField(choices=MANUAL_ENTRY_CHOICES, default="note")
     at = serializers.DateTimeField(required=False, help_text="When it happened; default now.")
 
     class Meta:
