@@ -8,6 +8,8 @@ holds `projects.view_project` for every project).
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 from guardian.shortcuts import (
     assign_perm,
@@ -16,6 +18,7 @@ from guardian.shortcuts import (
     get_user_perms,
     remove_perm,
 )
+from guardian.utils import get_user_obj_perms_model
 
 
 def _codename(perm: str) -> str:
@@ -56,5 +59,18 @@ def set_object_perms(user, obj: Model, perms: Iterable[str]) -> None:
     held = set(get_user_perms(user, obj))
     for codename in held - wanted:
         remove_perm(codename, user, obj)
-    for codename in wanted - held:
-        assign_perm(codename, user, obj)
+    missing = wanted - held
+    if len(missing) == 1:
+        assign_perm(missing.pop(), user, obj)
+    elif missing:
+        # A new member's dozen permissions in one insert rather than three queries each.
+        model = get_user_obj_perms_model(obj)
+        where = (
+            {"content_type": ContentType.objects.get_for_model(obj), "object_pk": str(obj.pk)}
+            if model.objects.is_generic()
+            else {"content_object": obj}
+        )
+        permissions = Permission.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), codename__in=missing
+        )
+        model.objects.bulk_create([model(user=user, permission=p, **where) for p in permissions], ignore_conflicts=True)
