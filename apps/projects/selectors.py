@@ -58,6 +58,15 @@ def member_roles(*, project, user) -> set[str]:
     return set(_memberships(project, None).filter(user=user).values_list("role", flat=True))
 
 
+def role_holders_by_project(*, projects, roles: Iterable[str] | None = None) -> dict[int, dict[str, list]]:
+    """`project_role_holders` of many projects in one query (for periodic sweeps): {project id: {role: [people]}}."""
+    holders: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    memberships = _memberships(Project.objects.filter(pk__in=list(projects)), roles).select_related("user")
+    for membership in memberships.order_by("user__first_name", "user__last_name", "user__username", "role"):
+        holders[membership.project_id][membership.role].append(membership.user)
+    return {project_id: dict(by_role) for project_id, by_role in holders.items()}
+
+
 def members_by_project(*, projects, roles: Iterable[str] | None = None) -> dict[int, list]:
     """Active members holding one of `roles`, per project id, each once, in one query (for periodic sweeps)."""
     people: dict[int, dict] = defaultdict(dict)
