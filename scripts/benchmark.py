@@ -89,7 +89,7 @@ from apps.accounts.choices import PortalGroup  # noqa: E402
 from apps.accounts.models import User  # noqa: E402
 
 MARKER = "bench-done"  # the slug of the last project built: the data set is complete
-PASSWORD = "bench-password-2026"
+PASSWORD = "bench-password-2026"  # noqa: S105 - the benchmark database's own user
 
 
 # --- Building the data set -------------------------------------------------------------
@@ -158,9 +158,7 @@ def build(projects: int, risks: int) -> None:
             continue
         with transaction.atomic():
             project = project_services.project_create(actor=creator, slug=slug, **_project_fields(index))
-            project_services.membership_add(
-                actor=creator, project=project, user=officer, role=Role.COMPLIANCE_OFFICER
-            )
+            project_services.membership_add(actor=creator, project=project, user=officer, role=Role.COMPLIANCE_OFFICER)
             for owner in rng.sample(owners, 3):
                 project_services.membership_add(actor=creator, project=project, user=owner, role=Role.DATA_SCIENTIST)
             if index % 5 == 0:
@@ -353,7 +351,7 @@ def api_throughput(port: int, seconds: float, clients: int = 8) -> tuple[float, 
     officer = User.objects.get(username="bench.officer")
     _, token = AuthToken.objects.create(officer)
     env = {**os.environ, "API_THROTTLE_USER": "1000000/minute", "DJANGO_DEBUG": "0"}
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
         [
             str(ROOT / ".venv/bin/gunicorn"),
             "portal.wsgi",

@@ -124,8 +124,10 @@ def raci_matrix_setup(*, actor, project: Project) -> RaciMatrix:
     # In bulk (some 300 rows for a new project), each row still audited: see audit_bulk_create.
     assignments = []
     for activity in audit_bulk_create(RaciActivity, activities):
-        cells = defaults.deliverable_cells(activity.deliverable) if activity.deliverable else defaults.gate_cells(
-            activity.stage
+        cells = (
+            defaults.deliverable_cells(activity.deliverable)
+            if activity.deliverable
+            else defaults.gate_cells(activity.stage)
         )
         for role, letters in cells.items():
             for letter in sorted(letters, key=Letter.values.index):
