@@ -18,7 +18,7 @@ from guardian.shortcuts import (
     get_user_perms,
     remove_perm,
 )
-from guardian.utils import get_user_obj_perms_model
+from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 
 def _codename(perm: str) -> str:
@@ -38,14 +38,27 @@ def object_perms(user, obj: Model) -> frozenset[str]:
         return frozenset()
     app_label = obj._meta.app_label
     portal_wide = {p.split(".", 1)[1] for p in user.get_all_permissions() if p.startswith(f"{app_label}.")}
-    return frozenset(portal_wide | set(get_perms(user, obj)))
+    return frozenset(portal_wide | _granted(user, obj))
 
 
 def object_grants(user, obj: Model) -> frozenset[str]:
     """The codenames granted on `obj` itself (to `user` or their groups); portal-wide permissions excluded."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
-    return frozenset(get_perms(user, obj))
+    return frozenset(_granted(user, obj))
+
+
+def _granted(user, obj: Model) -> set[str]:
+    """guardian's get_perms in one query instead of two (the person's grants and their groups', as a UNION):
+    every project page asks it once per request."""
+    user_model, group_model = get_user_obj_perms_model(obj), get_group_obj_perms_model(obj)
+    if user.is_superuser or user_model.objects.is_generic() or group_model.objects.is_generic():
+        return set(get_perms(user, obj))
+    own = user_model.objects.filter(user=user, content_object=obj).values_list("permission__codename", flat=True)
+    groups = group_model.objects.filter(group__user=user, content_object=obj).values_list(
+        "permission__codename", flat=True
+    )
+    return set(own.union(groups))
 
 
 def has_object_perm(user, perm: str, obj: Model) -> bool:
