@@ -4,7 +4,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from .access import visible_projects
 from .choices import Role
@@ -14,9 +15,17 @@ from .models import Membership, Project
 
 def project_list(*, user, filters: dict | None = None) -> QuerySet[Project]:
     """Projects the user may see, with member counts and the user's own roles (`my_memberships`)."""
+    # A correlated count rather than a join and GROUP BY: the page's 25 rows are counted, not all visible projects.
+    members = (
+        Membership.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(n=Count("user", distinct=True))
+        .values("n")
+    )
     queryset = (
         visible_projects(user)
-        .annotate(member_count=Count("memberships__user", distinct=True))
+        .annotate(member_count=Coalesce(Subquery(members), 0))
         .prefetch_related(Prefetch("memberships", Membership.objects.filter(user=user), to_attr="my_memberships"))
         .order_by("name")
     )
