@@ -137,9 +137,17 @@ def notify_many(messages: Iterable[Message]) -> int:
         row.state = State.IN_APP if row.delivery == Delivery.IN_APP else State.PENDING
     # A concurrent call may insert the same key meanwhile: the constraint keeps its row, not ours.
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    created = Notification.objects.filter(
-        created_at=now, recipient_id__in={row.recipient_id for row in rows}, kind__in={row.kind for row in rows}
-    ).count()
+    # Ours are the rows of our keys stamped with our `now` (the others were inserted by someone else).
+    ours = {(row.kind, row.recipient_id, row.target_key, row.period_key) for row in rows}
+    created = sum(
+        key in ours
+        for key in Notification.objects.filter(
+            created_at=now,
+            kind__in={row.kind for row in rows},
+            recipient_id__in={row.recipient_id for row in rows},
+            target_key__in={row.target_key for row in rows},
+        ).values_list("kind", "recipient_id", "target_key", "period_key")
+    )
     if created and any(row.delivery == Delivery.EMAIL for row in rows):
         _schedule_sending()
     return created
