@@ -109,11 +109,11 @@ class RiskRegisterView(ProjectAccessMixin, BandLegendMixin, ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        everything = Risk.objects.filter(project=self.project)
+        heat_maps, summary = selectors.register_figures(Risk.objects.filter(project=self.project))
         sort = self.filterset.form.data.get("sort", "code")
         return super().get_context_data(
-            heat_maps=selectors.heat_maps(everything),
-            summary=selectors.risk_summary(everything),
+            heat_maps=heat_maps,
+            summary=summary,
             register=selectors.risk_register_settings(project=self.project),
             query=_query_without(self.request),
             sort_columns=_sort_columns(self.request, sort),
@@ -161,9 +161,10 @@ class PortfolioView(LoginRequiredMixin, BandLegendMixin, ListView):
         queryset = self.filterset.qs
         sort = self.filterset.form.data.get("sort", self.default_sort)
         query = _query_without(self.request)
+        heat_maps, summary = selectors.register_figures(queryset)
         return super().get_context_data(
-            heat_maps=selectors.heat_maps(queryset),
-            summary=selectors.risk_summary(queryset),
+            heat_maps=heat_maps,
+            summary=summary,
             lazy_fields=lazy_fields(self.filterset, LAZY_FIELDS),
             choices_url=reverse("risks:portfolio-choices"),
             query=query,
