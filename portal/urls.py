@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from apps.core.views import healthz
 
 urlpatterns = [
+    path("", include("apps.dashboard.urls")),
     path("", include("apps.projects.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("", include("apps.audit.urls")),
@@ -20,6 +21,8 @@ urlpatterns = [
     path("", include("apps.notifications.urls")),
     path("", include("apps.raci.urls")),
     path("", include("apps.incidents.urls")),
+    path("", include("apps.documents.urls")),
+    path("", include("apps.dossier.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
     path("api/v1/", include("portal.api_urls")),

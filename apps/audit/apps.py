@@ -9,7 +9,11 @@ class AuditConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.models import Group
 
+        from apps.dashboard.registry import AUDITOR, register_panel
+        from apps.projects.choices import Role
+
         from . import security
+        from .dashboard import audit_chain_panel
         from .models import SecurityEvent
         from .registry import audit_model
 
@@ -17,3 +21,11 @@ class AuditConfig(AppConfig):
         # Group permission changes made in the admin are security events of their own.
         audit_model(Group, m2m_fields={"permissions"})
         security.connect()
+        register_panel(
+            "audit-chain",
+            audit_chain_panel,
+            title="Audit chain",
+            roles=[Role.COMPLIANCE_OFFICER, AUDITOR],
+            template="audit/dashboard/chain_panel.html",
+            order=40,
+        )

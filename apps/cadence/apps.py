@@ -8,13 +8,18 @@ class CadenceConfig(AppConfig):
 
     def ready(self):
         from apps.audit.registry import audit_model
+        from apps.dashboard.registry import AUDITOR, register_panel, register_queue
+        from apps.dossier.registry import register_dossier_section
         from apps.notifications.registry import register_category
+        from apps.projects.choices import Role
         from apps.projects.defaults import register_project_default
         from apps.projects.demo import register_demo_seed
         from apps.projects.governance import register_governance_records
         from apps.signoffs import targets
 
+        from .dashboard import overdue_reviews_panel, review_actions_due, reviews_this_week
         from .demo import seed_cadence_demo
+        from .dossier import cadence_section, cadence_summary
         from .models import ActionItem, CalendarFeed, ReviewDecision, ReviewOccurrence, ReviewSeries
         from .services import ReviewAttestation, series_defaults_apply
         from .sources import register_builtin_sources
@@ -38,8 +43,39 @@ class CadenceConfig(AppConfig):
             "Governance reviews",
             "Reminders before, on the day of and after review meetings; follow-up actions from reviews.",
         )
+        register_queue(
+            "review-actions",
+            review_actions_due,
+            label="Review follow-ups you own",
+            order=70,
+            empty="No follow-up action from a review is yours this week.",
+        )
+        register_queue(
+            "reviews-this-week",
+            reviews_this_week,
+            label="Your reviews this week",
+            order=80,
+            empty="No governance review of yours this week. Your project's series are on the Reviews page.",
+            more="cadence:calendar",
+        )
+        register_panel(
+            "overdue-reviews",
+            overdue_reviews_panel,
+            title="Governance reviews not recorded",
+            roles=[Role.COMPLIANCE_OFFICER, AUDITOR],
+            template="cadence/dashboard/overdue_panel.html",
+            order=30,
+        )
         register_category(
             "deliverables", "Deliverables", "Deliverables due soon or stale; the weekly digest for Product Managers."
+        )
+        register_dossier_section(
+            "cadence",
+            "Governance reviews",
+            90,
+            collect=cadence_section,
+            template="cadence/dossier/section.html",
+            summary=cadence_summary,
         )
 
 

@@ -14,7 +14,12 @@ class StyledFormMixin:
             css = (
                 "form-select"
                 if isinstance(widget, forms.Select)
-                else ("form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control")
+                # RadioSelect covers CheckboxSelectMultiple: each choice is a tick box, not a text box.
+                else (
+                    "form-check-input"
+                    if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect))
+                    else "form-control"
+                )
             )
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 

@@ -60,7 +60,12 @@ def pdf_html(template_name: str, context: dict, *, request=None) -> str:
     return render_to_string(template_name, {"exported_at": timezone.now(), **context}, request=request)
 
 
+def render_document(template_name: str, context: dict, *, request=None):
+    """The laid-out WeasyPrint document (its `pages` counted, then `write_pdf(attachments=...)`)."""
+    html = pdf_html(template_name, context, request=request)
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).render()
+
+
 def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
     """Render a template to PDF bytes."""
-    html = pdf_html(template_name, context, request=request)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf()
+    return render_document(template_name, context, request=request).write_pdf()

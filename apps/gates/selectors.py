@@ -86,6 +86,19 @@ def gate_timeline(*, project: Project) -> list[TimelineStep]:
     return steps
 
 
+def gates_by_project(*, projects) -> dict[int, list[Gate]]:
+    """The eight gates of each of `projects` (a list), stored or initial, in stage order: one query."""
+    stored: dict[tuple[int, str], Gate] = {}
+    by_id = {project.pk: project for project in projects}
+    for gate in Gate.objects.filter(project_id__in=list(by_id)):
+        gate.project = by_id[gate.project_id]
+        stored[(gate.project_id, gate.stage)] = gate
+    return {
+        project.pk: [stored.get((project.pk, stage)) or _unsaved_gate(project, stage) for stage in Stage.values]
+        for project in projects
+    }
+
+
 def _unsaved_gate(project: Project, stage: str) -> Gate:
     initial = GateState.IN_PROGRESS if stage == project.current_stage else GateState.NOT_STARTED
     return Gate(project=project, stage=stage, state=initial)

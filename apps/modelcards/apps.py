@@ -8,6 +8,7 @@ class ModelCardsConfig(AppConfig):
 
     def ready(self):
         from apps.audit.registry import audit_model
+        from apps.dossier.registry import register_dossier_section
         from apps.gates.criteria import register_criterion
         from apps.notifications.registry import register_category
         from apps.projects.choices import Stage
@@ -16,6 +17,7 @@ class ModelCardsConfig(AppConfig):
         from apps.signoffs import targets
 
         from .demo import demo_modelcards_seed
+        from .dossier import modelcards_section, modelcards_summary
         from .gate_criteria import model_card_approved
         from .models import CardEvent, CardRevision, MLModel
         from .services import CardRevisionAdapter
@@ -34,6 +36,14 @@ class ModelCardsConfig(AppConfig):
         register_demo_seed("model_cards", demo_modelcards_seed, order=50)
         # Card revisions and their approvals are evidence: a project holding them is retired, never deleted.
         register_governance_records("model-card-revisions", "model card revisions", _revisions_of)
+        register_dossier_section(
+            "modelcards",
+            "Model cards",
+            70,
+            collect=modelcards_section,
+            template="modelcards/dossier/section.html",
+            summary=modelcards_summary,
+        )
 
 
 def _revisions_of(project) -> int:

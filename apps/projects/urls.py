@@ -1,12 +1,10 @@
 from django.urls import path
-from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "projects"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="projects:project-list"), name="home"),
     path("projects/", views.ProjectListView.as_view(), name="project-list"),
     path("projects/new/", views.ProjectCreateView.as_view(), name="project-create"),
     path("projects/<slug:project_slug>/", views.ProjectDetailView.as_view(), name="project-detail"),

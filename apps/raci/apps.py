@@ -9,6 +9,7 @@ class RaciConfig(AppConfig):
     def ready(self):
         from apps.audit.registry import audit_model
         from apps.deliverables.owners import register_owner_roles_provider
+        from apps.dossier.registry import register_dossier_section
         from apps.gates.models import Gate
         from apps.notifications.registry import register_category
         from apps.projects.defaults import register_project_default
@@ -21,6 +22,7 @@ class RaciConfig(AppConfig):
         from . import drives
         from .approval import RaciMatrixAdapter, approved_matrix_count
         from .demo import demo_raci_seed
+        from .dossier import raci_section
         from .models import RaciActivity, RaciAssignment, RaciMatrix
         from .services import apply_project_default
 
@@ -42,3 +44,10 @@ class RaciConfig(AppConfig):
         register_owner_roles_provider(drives.deliverable_owner_roles)
         # An approved matrix is evidence of governance: its project is retired, never deleted.
         register_governance_records("raci", "approved RACI matrices", approved_matrix_count)
+        register_dossier_section(
+            "raci",
+            "RACI matrix",
+            35,
+            collect=raci_section,
+            template="raci/dossier/section.html",
+        )

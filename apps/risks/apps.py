@@ -8,14 +8,21 @@ class RisksConfig(AppConfig):
 
     def ready(self):
         from apps.audit.registry import audit_model
+        from apps.dashboard.registry import AUDITOR, register_panel, register_queue
+        from apps.documents.registry import register_document_kind
+        from apps.dossier.registry import register_dossier_section
         from apps.gates.criteria import register_criterion
         from apps.notifications.registry import register_category
-        from apps.projects.choices import Stage
+        from apps.projects import roles
+        from apps.projects.choices import Role, Stage
         from apps.projects.demo import register_demo_seed
         from apps.projects.governance import register_governance_records
         from apps.signoffs import targets
 
+        from .dashboard import risk_posture, risks_due
         from .demo import demo_risks_seed
+        from .dossier import risks_section, risks_summary
+        from .exports import PDF_KIND, pdf_document_build
         from .gate_criteria import no_unaccepted_high_residual_risk
         from .models import Risk, RiskAcceptance, RiskAcceptanceProposal, RiskImport, RiskRegister, RiskReview
         from .services import RiskAcceptanceSignoff
@@ -39,6 +46,33 @@ class RisksConfig(AppConfig):
         register_criterion(Stage.DEPLOYMENT, no_unaccepted_high_residual_risk)
         register_demo_seed("risks", demo_risks_seed, order=30)
         register_governance_records("risk-acceptances", "risk acceptances", _acceptances_of)
+        register_queue(
+            "risks",
+            risks_due,
+            label="Risks you own due for review",
+            order=50,
+            empty="None of your risks is due for review this week.",
+            more="risks:portfolio",
+        )
+        register_panel(
+            "risk-posture",
+            risk_posture,
+            title="Portfolio risk posture",
+            roles=[Role.COMPLIANCE_OFFICER, AUDITOR],
+            template="risks/dashboard/posture_panel.html",
+            order=10,
+            wide=True,
+        )
+        # A long register's PDF is built in the background (exports.pdf_in_background).
+        register_document_kind(PDF_KIND, "Risk register (PDF)", pdf_document_build, permission=roles.VIEW)
+        register_dossier_section(
+            "risks",
+            "Risk register and heat maps",
+            60,
+            collect=risks_section,
+            template="risks/dossier/section.html",
+            summary=risks_summary,
+        )
 
 
 def _acceptances_of(project) -> int:

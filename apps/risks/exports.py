@@ -8,18 +8,29 @@ both). The columns match the import format, so an export imports again.
 
 from dataclasses import dataclass
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.conf import settings
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.core.exports import Bold, Sheet, tabular_response, workbook_response
-from apps.core.pdf import pdf_html, render_pdf
+from apps.core.pdf import pdf_html, render_document
+from apps.documents.registry import BuiltDocument
+from apps.documents.services import document_request
 
+from .filters import describe_filters
 from .models import Risk
-from .selectors import heat_maps, risk_summary
+from .selectors import heat_maps, risk_filter, risk_summary
 
-MAX_PDF_RISKS = 1000
 FORMATS = ("csv", "xlsx", "pdf")
+PDF_TEMPLATE = "risks/pdf/register.html"
+# Above this many risks the PDF is built by a Celery task (apps.documents) and the request answers with
+# its status page: a 1,000-risk register takes seconds, longer than a request should wait.
+PDF_IMMEDIATE_DEFAULT = 300
+
+
+def pdf_immediate_limit() -> int:
+    return getattr(settings, "RISK_PDF_IMMEDIATE_LIMIT", PDF_IMMEDIATE_DEFAULT)
 
 
 def _name(user) -> str:
@@ -141,25 +152,13 @@ def xlsx_response(queryset, context: ExportContext) -> HttpResponse:
     return workbook_response(filename=context.basename, sheets=xlsx_sheets(queryset, context))
 
 
-class TooManyForPdf(Exception):
-    """The filtered register is longer than a PDF should be."""
-
-    def __init__(self, count: int):
-        self.count = count
-        super().__init__(
-            f"This selection holds {count} risks; a PDF lists at most {MAX_PDF_RISKS}. "
-            "Narrow the filters, or export XLSX or CSV for the full list."
-        )
-
-
 def pdf_context(queryset, context: ExportContext) -> dict:
-    risks = list(queryset[: MAX_PDF_RISKS + 1])
-    if len(risks) > MAX_PDF_RISKS:
-        raise TooManyForPdf(queryset.count())
+    risks = list(queryset)
     return {
         "pdf_title": "Risk register",
         "pdf_scope": context.scope,
         "exported_at": context.exported_at or timezone.now(),
+        "exported_by": _name(context.user),
         "risks": risks,
         "show_project": len({risk.project_id for risk in risks}) > 1,
         "display_codes": context.portfolio,
@@ -169,11 +168,70 @@ def pdf_context(queryset, context: ExportContext) -> dict:
     }
 
 
-def pdf_response(queryset, context: ExportContext, *, request=None) -> HttpResponse:
-    pdf = render_pdf("risks/pdf/register.html", pdf_context(queryset, context), request=request)
+def register_pdf_bytes(queryset, context: ExportContext, *, progress=None) -> bytes:
+    """The register as PDF; `progress(percent, step)` hears each stage (the background document's bar)."""
+    report = progress or (lambda percent, step: None)
+    report(5, "Reading the risks")
+    data = pdf_context(queryset, context)
+    report(20, f"Laying out {len(data['risks']):,} risks")
+    document = render_document(PDF_TEMPLATE, data)
+    report(80, f"Writing {len(document.pages):,} pages")
+    return document.write_pdf()
+
+
+PDF_KIND = "risks.register-pdf"
+
+
+def export_context(filterset, *, user, project=None) -> ExportContext:
+    """What an export of this filtered register is of; a portfolio export filtered to one project is named after it."""
+    if project is None and filterset.form.is_valid():
+        project_filter = filterset.form.cleaned_data.get("project")
+    else:
+        project_filter = None
+    scope = project.name if project else (project_filter.name if project_filter else "Portfolio")
+    return ExportContext(scope=scope, filters=describe_filters(filterset), user=user, portfolio=project is None)
+
+
+def pdf_in_background(queryset) -> bool:
+    """Whether this register is long enough that its PDF is built by a Celery task."""
+    return queryset.count() > pdf_immediate_limit()
+
+
+def pdf_document_request(*, actor, filters, project=None, default_sort: str):
+    """Queue the register's PDF as a generated document (apps.documents); the filters travel in its params."""
+    return document_request(
+        actor=actor,
+        project=project,
+        kind=PDF_KIND,
+        params={
+            "filters": {key: filters.getlist(key) for key in filters if key not in ("page", "page_size")},
+            "default_sort": default_sort,
+        },
+    )
+
+
+def pdf_document_build(document, progress):
+    """The build of a background register PDF: the same filters, seen with the requester's permissions."""
+    filters = QueryDict(mutable=True)
+    for key, values in document.params.get("filters", {}).items():
+        filters.setlist(key, [str(value) for value in values])
+    filterset = risk_filter(
+        user=document.requested_by,
+        filters=filters,
+        project=document.project,
+        default_sort=document.params.get("default_sort", "-residual"),
+    )
+    context = export_context(filterset, user=document.requested_by, project=document.project)
+    pdf = register_pdf_bytes(filterset.qs, context, progress=progress)
+    return BuiltDocument(content=pdf, filename=context.filename("pdf"))
+
+
+def pdf_response(queryset, context: ExportContext) -> HttpResponse:
+    """A register small enough to print in the request (see `pdf_in_background`)."""
+    pdf = register_pdf_bytes(queryset, context)
     return _attachment(HttpResponse(pdf, content_type="application/pdf"), context.filename("pdf"))
 
 
 def pdf_preview_response(queryset, context: ExportContext, *, request=None) -> HttpResponse:
     """The PDF's HTML in the browser, for styling work on the template."""
-    return HttpResponse(pdf_html("risks/pdf/register.html", pdf_context(queryset, context), request=request))
+    return HttpResponse(pdf_html(PDF_TEMPLATE, pdf_context(queryset, context), request=request))

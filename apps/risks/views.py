@@ -20,7 +20,7 @@ from apps.signoffs.models import SignoffRequest
 
 from . import exports, selectors, services
 from .choices import Band, ImportState
-from .filters import LAZY_FIELDS, LIVE, SORT_CHOICES, SORTS, describe_filters
+from .filters import LAZY_FIELDS, LIVE, SORT_CHOICES, SORTS
 from .forms import RiskAcceptForm, RiskForm, RiskImportForm, RiskRegisterForm
 from .importing import (
     EXAMPLE_FILE,
@@ -118,7 +118,7 @@ class RiskRegisterView(ProjectAccessMixin, BandLegendMixin, ListView):
             query=_query_without(self.request),
             sort_columns=_sort_columns(self.request, sort),
             cell_base=f"status={LIVE}",
-            pdf_limit=exports.MAX_PDF_RISKS,
+            pdf_immediate_limit=exports.pdf_immediate_limit(),
             can_manage=roles.MANAGE_RISKS in self.project_perms,
             can_govern=roles.GOVERN_RISKS in self.project_perms,
             **_filter_context(self.request, self.filterset),
@@ -170,7 +170,7 @@ class PortfolioView(LoginRequiredMixin, BandLegendMixin, ListView):
             query=query,
             sort_columns=_sort_columns(self.request, sort),
             cell_base=_query_without(self.request, *CELL_FILTERS),
-            pdf_limit=exports.MAX_PDF_RISKS,
+            pdf_immediate_limit=exports.pdf_immediate_limit(),
             project_count=self.filterset.filters["project"].queryset.count(),
             sort_label=dict(SORT_CHOICES).get(sort, ""),
             page_sizes=PAGE_SIZES,
@@ -196,7 +196,11 @@ class PortfolioChoicesView(LoginRequiredMixin, View):
 
 
 class _ExportMixin:
-    """GET <...>/export/<fmt>/: the filtered register as CSV, XLSX, PDF (or the PDF's HTML preview)."""
+    """GET <...>/export/<fmt>/: the filtered register as CSV, XLSX, PDF (or the PDF's HTML preview).
+
+    A PDF of more than `exports.pdf_immediate_limit()` risks is built in the background: the request
+    queues a generated document and answers with its status page.
+    """
 
     default_sort = "-residual"
 
@@ -206,29 +210,21 @@ class _ExportMixin:
         filterset = selectors.risk_filter(
             user=request.user, filters=request.GET, project=project, default_sort=self.default_sort
         )
-        context = exports.ExportContext(
-            scope=project.name if project else self._portfolio_scope(filterset),
-            filters=describe_filters(filterset),
-            user=request.user,
-            portfolio=project is None,
-        )
+        context = exports.export_context(filterset, user=request.user, project=project)
         queryset = filterset.qs
-        try:
-            if fmt == "csv":
-                return exports.csv_response(queryset, context)
-            if fmt == "xlsx":
-                return exports.xlsx_response(queryset, context)
-            if fmt == "html":
-                return exports.pdf_preview_response(queryset, context, request=request)
-            return exports.pdf_response(queryset, context, request=request)
-        except exports.TooManyForPdf as error:
-            messages.error(request, str(error))
-            return redirect(f"{request.path.rsplit('/export/', 1)[0]}/?{request.GET.urlencode()}")
-
-    @staticmethod
-    def _portfolio_scope(filterset) -> str:
-        project = filterset.form.cleaned_data.get("project") if filterset.form.is_valid() else None
-        return project.name if project else "Portfolio"
+        if fmt == "csv":
+            return exports.csv_response(queryset, context)
+        if fmt == "xlsx":
+            return exports.xlsx_response(queryset, context)
+        if fmt == "html":
+            return exports.pdf_preview_response(queryset, context, request=request)
+        if exports.pdf_in_background(queryset):
+            document = exports.pdf_document_request(
+                actor=request.user, filters=request.GET, project=project, default_sort=self.default_sort
+            )
+            messages.info(request, "This register is long: its PDF is being generated in the background.")
+            return redirect(document.get_absolute_url())
+        return exports.pdf_response(queryset, context)
 
 
 class PortfolioExportView(LoginRequiredMixin, _ExportMixin, View):

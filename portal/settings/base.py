@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.projects",
     "apps.notifications",
+    "apps.documents",
+    "apps.dossier",
     "apps.signoffs",
     "apps.gates",
     "apps.checklists",
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
     "apps.modelcards",
     "apps.cadence",
     "apps.incidents",
+    "apps.dashboard",
 ]
 
 MIDDLEWARE = [

@@ -38,15 +38,26 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh browser context; fails the test on any console error or failed request.
+    """A fresh browser context; fails the test on any console error, failed request or 5xx.
 
+    A request the browser itself abandons (an htmx count still in flight when the test
+    navigates away) is not a failure of the portal, so `net::ERR_ABORTED` is ignored.
     A test that expects an error page empties `page.problems` after checking it.
     """
     context = browser.new_context(viewport={"width": 1366, "height": 860}, base_url=live_server.url)
     page = context.new_page()
     page.problems = []
     page.on("console", lambda msg: msg.type == "error" and page.problems.append(msg.text))
-    page.on("requestfailed", lambda request: page.problems.append(f"failed: {request.url}"))
+    page.on(
+        "requestfailed",
+        lambda request: (
+            request.failure != "net::ERR_ABORTED" and page.problems.append(f"failed: {request.url} ({request.failure})")
+        ),
+    )
+    page.on(
+        "response",
+        lambda response: response.status >= 500 and page.problems.append(f"{response.status}: {response.url}"),
+    )
     yield page
     context.close()
     assert page.problems == [], page.problems

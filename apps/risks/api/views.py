@@ -1,4 +1,5 @@
 from django.http import Http404
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -12,12 +13,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from apps.core.permissions import object_perms
+from apps.documents.api.serializers import GeneratedDocumentSerializer
 from apps.projects import roles
 from apps.projects.access import ProjectPermission, ProjectScopedAPIMixin
 from apps.signoffs.models import SignoffRequest
 
 from .. import exports, selectors, services
-from ..filters import RiskFilter, describe_filters
+from ..filters import RiskFilter
 from ..importing import (
     may_decide,
     risk_import_cancel,
@@ -255,6 +257,11 @@ class PortfolioRiskListView(generics.ListAPIView):
         (200, "text/csv"): OpenApiTypes.BINARY,
         (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
         (200, "application/pdf"): OpenApiTypes.BINARY,
+        202: OpenApiResponse(
+            GeneratedDocumentSerializer,
+            description="A PDF of more risks than are printed at once: a generated document is queued; "
+            "poll /api/v1/documents/{id}/ and download it when its state is `done`.",
+        ),
     },
 )
 class PortfolioRiskExportView(generics.GenericAPIView):
@@ -277,19 +284,17 @@ class PortfolioRiskExportView(generics.GenericAPIView):
             raise Http404
         if not self.filterset.is_valid():
             raise APIValidationError(self.filterset.errors)
-        project = self.filterset.form.cleaned_data.get("project")
-        context = exports.ExportContext(
-            scope=project.name if project else "Portfolio",
-            filters=describe_filters(self.filterset),
-            user=request.user,
-            portfolio=True,
-        )
+        context = exports.export_context(self.filterset, user=request.user)
         queryset = self.filterset.qs
         if file_format == "csv":
             return exports.csv_response(queryset, context)
         if file_format == "xlsx":
             return exports.xlsx_response(queryset, context)
-        try:
-            return exports.pdf_response(queryset, context, request=request)
-        except exports.TooManyForPdf as error:
-            raise APIValidationError({"non_field_errors": [str(error)]}) from None
+        if exports.pdf_in_background(queryset):
+            document = exports.pdf_document_request(
+                actor=request.user, filters=request.query_params, default_sort="-residual"
+            )
+            location = reverse("portfolio-document-detail", args=[document.pk])
+            body = GeneratedDocumentSerializer(document).data
+            return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+        return exports.pdf_response(queryset, context)
