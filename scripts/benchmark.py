@@ -263,6 +263,7 @@ def cases() -> list[tuple[str, str]]:
     p = f"/projects/{project.slug}"
     api = f"/api/v1/projects/{project.slug}"
     return [
+        ("Dashboard", "/"),
         ("Projects list", "/projects/"),
         ("API projects", "/api/v1/projects/"),
         ("Project page", f"{p}/"),
@@ -289,6 +290,8 @@ def cases() -> list[tuple[str, str]]:
         ("API incidents", "/api/v1/incidents/"),
         ("RACI matrix", f"{p}/raci/"),
         ("API RACI matrix", f"{api}/raci/"),
+        ("Documents (portfolio)", "/documents/"),
+        ("Project documents", f"{p}/documents/"),
         ("Calendar (cadence)", "/calendar/"),
         ("Project reviews (cadence)", f"{p}/reviews/"),
     ]
