@@ -5,6 +5,7 @@ from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from apps.core.lazy_choices import PROJECT_BY_SLUG
 from apps.projects import roles
 from apps.projects.access import visible_projects
 from apps.projects.models import Project
@@ -22,6 +23,10 @@ def _audited_content_types(request=None):
 @extend_schema_field(OpenApiTypes.STR)
 class ProjectSlugFilter(django_filters.ModelChoiceFilter):
     """A project given by its slug (entries store the project id without a foreign key)."""
+
+
+# The project drop-down loads its choices on demand (apps/core/lazy_choices.py).
+LAZY_FIELDS = {"project": PROJECT_BY_SLUG}
 
 
 class AuditEntryFilter(django_filters.FilterSet):

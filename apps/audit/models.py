@@ -78,6 +78,24 @@ class AuditEntry(AppendOnlyModel, AbstractLogEntry):
         with transaction.atomic(), _chain_lock():
             super().save(*args, **kwargs)
 
+    @classmethod
+    def append_many(cls, entries: list["AuditEntry"], *, batch_size: int = 500) -> list["AuditEntry"]:
+        """Chain `entries` after the current head, in order, and insert them in a few statements.
+
+        The same chain as saving them one by one (verify cannot tell them apart): the
+        lock is held while the head is read and the entries are inserted, and ids follow
+        the list's order, which is the order verification walks.
+        """
+        if not entries:
+            return entries
+        with transaction.atomic(), _chain_lock():
+            previous = cls.objects.order_by("-id").values_list("entry_hash", flat=True).first() or GENESIS_HASH
+            for entry in entries:
+                entry.project_id = (entry.additional_data or {}).get("project_id", entry.project_id)
+                entry.prev_hash = previous
+                entry.entry_hash = previous = entry.compute_hash()
+            return cls.objects.bulk_create(entries, batch_size=batch_size)
+
     def _save_table(self, *args, **kwargs):
         # Chained here rather than in save(): auditlog fills the actor and the
         # request data in a pre_save receiver, and the hash must cover them.

@@ -1,9 +1,16 @@
-"""Audit trail operations: chain verification and checkpoints."""
+"""Audit trail operations: chain verification, checkpoints, and audited bulk creation."""
 
 import logging
 from dataclasses import dataclass
 
+from auditlog.cid import get_cid
+from auditlog.diff import model_instance_diff
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models.signals import pre_save
+from django.utils.encoding import smart_str
 
 from .models import GENESIS_HASH, AuditCheckpoint, AuditEntry, _chain_lock, chain_mac
 
@@ -95,3 +102,37 @@ def audit_checkpoint_record() -> AuditCheckpoint | None:
         checkpoint.signature,
     )
     return checkpoint
+
+
+def audit_bulk_create(model, objects: list, *, batch_size: int = 500) -> list:
+    """`model.objects.bulk_create(objects)` with the audit trail still complete: one creation entry
+    per object, with the same content as a one-by-one save would have written, chained in order.
+
+    bulk_create sends no signals, so auditlog writes nothing by itself; this builds the
+    entries the way its post_save receiver does (the registered fields' diff from nothing,
+    the record's additional data, the actor and address of the request or task) and
+    appends them to the chain in one locked batch. Only for models under `audit_model`.
+    """
+    if not auditlog.contains(model):
+        raise ValueError(f"{model.__name__} is not audited: use bulk_create directly.")
+    created = model._default_manager.bulk_create(objects, batch_size=batch_size)
+    content_type = ContentType.objects.get_for_model(model)
+    cid = get_cid()
+    entries = []
+    for obj in created:
+        entry = AuditEntry(
+            action=AuditEntry.Action.CREATE,
+            content_type=content_type,
+            object_pk=str(obj.pk),
+            object_id=obj.pk if isinstance(obj.pk, int) else None,
+            object_repr=smart_str(obj),
+            changes=model_instance_diff(None, obj, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES),
+            serialized_data=AuditEntry.objects._get_serialized_data_or_none(obj),
+            additional_data=obj.get_additional_data() if hasattr(obj, "get_additional_data") else None,
+            cid=cid,
+        )
+        # The request's or task's actor and address, as auditlog's pre_save receiver fills them.
+        pre_save.send(sender=AuditEntry, instance=entry, raw=False, using="default", update_fields=None)
+        entries.append(entry)
+    AuditEntry.append_many(entries, batch_size=batch_size)
+    return created

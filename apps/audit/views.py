@@ -4,14 +4,17 @@ from dataclasses import dataclass
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone
+from django.views import View
 from django.views.generic import TemplateView
 
 from apps.core.exports import tabular_response
+from apps.core.lazy_choices import lazy_choices_response, lazy_fields
 from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin
 
-from .filters import AuditEntryFilter
+from .filters import LAZY_FIELDS, AuditEntryFilter
 from .presentation import attach_change_rows, attach_record_names
 from .selectors import audit_entry_list, auditable_project_ids
 
@@ -133,8 +136,11 @@ class AuditLogView(LoginRequiredMixin, TemplateView):
             after=_entry_id(self.request.GET.get("after")),
             size=self.paginate_by,
         )
+        filterset = AuditEntryFilter(self.request.GET, user=self.request.user)
         return super().get_context_data(
-            filter=AuditEntryFilter(self.request.GET, user=self.request.user),
+            filter=filterset,
+            lazy_fields=[] if self.project else lazy_fields(filterset, LAZY_FIELDS),
+            choices_url=reverse("audit:auditentry-choices"),
             query=query.urlencode(),
             page=page,
             entries=attach_record_names(attach_change_rows(page.entries), project=self.project),
@@ -151,6 +157,13 @@ class AuditLogView(LoginRequiredMixin, TemplateView):
             columns=CSV_COLUMNS,
             rows=_csv_rows(self.get_queryset(), project=self.project),
         )
+
+
+class AuditChoicesView(LoginRequiredMixin, View):
+    """GET ?field=project&q=...: the audit filter's matching projects, as JSON (a lazy drop-down)."""
+
+    def get(self, request):
+        return lazy_choices_response(request, AuditEntryFilter(user=request.user), LAZY_FIELDS)
 
 
 class ProjectAuditLogView(ProjectAccessMixin, AuditLogView):

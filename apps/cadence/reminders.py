@@ -9,11 +9,12 @@ second run — two beats, a retried worker — from sending anything twice.
 
 import datetime
 import logging
+from itertools import islice
 
 from django.db import transaction
 from django.utils import timezone
 
-from apps.notifications.services import notify
+from apps.notifications.services import Message, notify_many
 
 from . import registry
 from .services import occurrences_materialize
@@ -21,24 +22,34 @@ from .services import occurrences_materialize
 logger = logging.getLogger(__name__)
 
 
+BATCH_SIZE = 500
+
+
 def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
-    """Write down past occurrences, then queue every planner's reminders. Returns new rows per planner."""
+    """Write down past occurrences, then queue every planner's reminders. Returns new rows per planner.
+
+    Reminders are queued `BATCH_SIZE` at a time through notify_many (a few queries per batch).
+    """
     today = today or timezone.localdate()
     counts = {"occurrences": occurrences_materialize(today=today)}
     for key, planner in registry.reminder_planners().items():
         new = 0
         with transaction.atomic():
-            for reminder in planner(today=today):
-                new += notify(
-                    recipients=reminder.recipients,
-                    category=reminder.category,
-                    kind=reminder.kind,
-                    subject=reminder.subject,
-                    body=reminder.body,
-                    target=reminder.target,
-                    project=reminder.project,
-                    period_key=reminder.period_key,
-                    url=reminder.url,
+            reminders = iter(planner(today=today))
+            while batch := list(islice(reminders, BATCH_SIZE)):
+                new += notify_many(
+                    Message(
+                        recipients=reminder.recipients,
+                        category=reminder.category,
+                        kind=reminder.kind,
+                        subject=reminder.subject,
+                        body=reminder.body,
+                        target=reminder.target,
+                        project=reminder.project,
+                        period_key=reminder.period_key,
+                        url=reminder.url,
+                    )
+                    for reminder in batch
                 )
         counts[key] = new
     logger.info("cadence sweep for %s: %s", today, counts)

@@ -118,9 +118,10 @@ def version_diff(*, old: TemplateVersion, new: TemplateVersion) -> VersionDiff:
 
 
 def checklist_list(*, project: Project) -> QuerySet[ProjectChecklist]:
+    # The project comes along: each row's link (get_absolute_url) needs its slug.
     return (
         ProjectChecklist.objects.filter(project=project)
-        .select_related("template__current_version", "version", "applied_by")
+        .select_related("project", "template__current_version", "version", "applied_by")
         .order_by("version__name")
     )
 
@@ -337,9 +338,14 @@ class RedFlag:
         return self.response.get_status_display() if self.response else ResponseStatus.OPEN.label
 
 
-def red_flags(*, project: Project, stages: list[str] | None = None) -> list[RedFlag]:
-    """Open Required items of the project's checklists, in lifecycle order (optionally only some stages)."""
-    checklists = {c.version_id: c for c in checklist_list(project=project)}
+def red_flags(
+    *, project: Project, stages: list[str] | None = None, checklists: list[ProjectChecklist] | None = None
+) -> list[RedFlag]:
+    """Open Required items of the project's checklists, in lifecycle order (optionally only some stages).
+
+    `checklists`: the project's checklists (checklist_list) when the caller already holds them.
+    """
+    checklists = {c.version_id: c for c in (checklist_list(project=project) if checklists is None else checklists)}
     complete = ItemResponse.objects.filter(
         checklist__project=project, item=OuterRef("pk"), status__in=COMPLETE_STATUSES
     )

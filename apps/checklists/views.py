@@ -137,19 +137,20 @@ class ChecklistOverviewView(ProjectAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         progress = selectors.project_progress(project=self.project)
-        flags = selectors.red_flags(project=self.project, stages=selectors.stages_up_to(self.project.current_stage))
-        kwargs.setdefault("form", self._form())
-        return super().get_context_data(
-            progress=progress,
-            red_flags=flags,
-            defaults_missing=[
+        flags = selectors.red_flags(
+            project=self.project,
+            stages=selectors.stages_up_to(self.project.current_stage),
+            checklists=[c.checklist for c in progress.checklists],
+        )
+        can_manage = roles.MANAGE_CHECKLISTS in self.project_perms
+        if can_manage:  # only leads see the apply forms: nobody else pays for the template look-ups
+            kwargs.setdefault("form", self._form())
+            kwargs["defaults_missing"] = [
                 t
                 for t in services.default_templates(project=self.project)
                 if t.pk not in {c.checklist.template_id for c in progress.checklists}
-            ],
-            can_manage=roles.MANAGE_CHECKLISTS in self.project_perms,
-            **kwargs,
-        )
+            ]
+        return super().get_context_data(progress=progress, red_flags=flags, can_manage=can_manage, **kwargs)
 
     def post(self, request, *args, **kwargs):
         form = self._form(request.POST)

@@ -8,6 +8,8 @@ holds `projects.view_project` for every project).
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 from guardian.shortcuts import (
     assign_perm,
@@ -16,6 +18,7 @@ from guardian.shortcuts import (
     get_user_perms,
     remove_perm,
 )
+from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 
 def _codename(perm: str) -> str:
@@ -35,14 +38,27 @@ def object_perms(user, obj: Model) -> frozenset[str]:
         return frozenset()
     app_label = obj._meta.app_label
     portal_wide = {p.split(".", 1)[1] for p in user.get_all_permissions() if p.startswith(f"{app_label}.")}
-    return frozenset(portal_wide | set(get_perms(user, obj)))
+    return frozenset(portal_wide | _granted(user, obj))
 
 
 def object_grants(user, obj: Model) -> frozenset[str]:
     """The codenames granted on `obj` itself (to `user` or their groups); portal-wide permissions excluded."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
-    return frozenset(get_perms(user, obj))
+    return frozenset(_granted(user, obj))
+
+
+def _granted(user, obj: Model) -> set[str]:
+    """guardian's get_perms in one query instead of two (the person's grants and their groups', as a UNION):
+    every project page asks it once per request."""
+    user_model, group_model = get_user_obj_perms_model(obj), get_group_obj_perms_model(obj)
+    if user.is_superuser or user_model.objects.is_generic() or group_model.objects.is_generic():
+        return set(get_perms(user, obj))
+    own = user_model.objects.filter(user=user, content_object=obj).values_list("permission__codename", flat=True)
+    groups = group_model.objects.filter(group__user=user, content_object=obj).values_list(
+        "permission__codename", flat=True
+    )
+    return set(own.union(groups))
 
 
 def has_object_perm(user, perm: str, obj: Model) -> bool:
@@ -56,5 +72,18 @@ def set_object_perms(user, obj: Model, perms: Iterable[str]) -> None:
     held = set(get_user_perms(user, obj))
     for codename in held - wanted:
         remove_perm(codename, user, obj)
-    for codename in wanted - held:
-        assign_perm(codename, user, obj)
+    missing = wanted - held
+    if len(missing) == 1:
+        assign_perm(missing.pop(), user, obj)
+    elif missing:
+        # A new member's dozen permissions in one insert rather than three queries each.
+        model = get_user_obj_perms_model(obj)
+        where = (
+            {"content_type": ContentType.objects.get_for_model(obj), "object_pk": str(obj.pk)}
+            if model.objects.is_generic()
+            else {"content_object": obj}
+        )
+        permissions = Permission.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), codename__in=missing
+        )
+        model.objects.bulk_create([model(user=user, permission=p, **where) for p in permissions], ignore_conflicts=True)

@@ -5,6 +5,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from apps.core.filters import SortFilter
+from apps.core.lazy_choices import PERSON, PROJECT_BY_SLUG
 from apps.projects.access import visible_projects
 from apps.projects.choices import Stage
 from apps.projects.models import Project
@@ -23,6 +24,10 @@ SORTS = {
         (Case(*[When(deliverable__primary_stage=key, then=Value(i)) for i, key in enumerate(Stage.values)]),),
     ),
 }
+
+
+# Searchable drop-downs whose choices load on demand (apps/core/lazy_choices.py).
+LAZY_FIELDS = {"project": PROJECT_BY_SLUG, "owner": PERSON}
 
 
 class RegistryFilter(django_filters.FilterSet):

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from apps.audit.services import audit_bulk_create
 from apps.core.cadence import Cadence, cadence_delta
 from apps.core.permissions import object_perms
 from apps.core.sentinels import UNSET, Unset
@@ -159,13 +160,14 @@ def project_deliverables_setup(*, actor, project: Project) -> list[ProjectDelive
                 project=project, deliverable=deliverable, owner=default_owner, updated_by=actor
             )
             _refresh_due(current)
-            current.full_clean(validate_unique=False)
-            current.save()
+            # Project, deliverable and people were just read: checking each foreign key would cost queries.
+            current.full_clean(exclude=["project", "deliverable", "owner", "updated_by"], validate_unique=False)
             created.append(current)
         elif current.owner_id is None and default_owner is not None:
             current.owner = default_owner
             current.updated_by = actor
             current.save(update_fields=["owner", "updated_by", "updated_at"])
+    created = audit_bulk_create(ProjectDeliverable, created)  # one audit entry each, a few statements
     project_records_changed(project=project)
     return created
 

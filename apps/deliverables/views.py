@@ -5,19 +5,21 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from apps.core.exports import tabular_response
+from apps.core.lazy_choices import lazy_choices_response, lazy_fields
 from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin
 from apps.projects.selectors import project_members
 
 from . import selectors, services
 from .choices import DeliverableStatus
-from .filters import RegistryFilter
+from .filters import LAZY_FIELDS, RegistryFilter
 from .forms import DeliverableInlineForm, ProjectDeliverableForm
 from .models import ProjectDeliverable
 
@@ -215,8 +217,12 @@ class RegistryView(LoginRequiredMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("format", None)
+        filterset = RegistryFilter(self.request.GET or None, user=self.request.user)
         return super().get_context_data(
-            filter=RegistryFilter(self.request.GET or None, user=self.request.user),
+            filter=filterset,
+            lazy_fields=lazy_fields(filterset, LAZY_FIELDS),
+            lazy_names=list(LAZY_FIELDS),
+            choices_url=reverse("deliverables:registry-choices"),
             query=query.urlencode(),
             today=timezone.localdate(),
             **kwargs,
@@ -230,3 +236,10 @@ class RegistryView(LoginRequiredMixin, ListView):
             columns=CSV_COLUMNS,
             rows=_csv_rows(self.get_queryset()),
         )
+
+
+class RegistryChoicesView(LoginRequiredMixin, View):
+    """GET ?field=project|owner&q=...: the registry filter's matching choices, as JSON (lazy drop-downs)."""
+
+    def get(self, request):
+        return lazy_choices_response(request, RegistryFilter(user=request.user), LAZY_FIELDS)

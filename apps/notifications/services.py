@@ -9,6 +9,7 @@ import datetime
 import logging
 import smtplib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -25,7 +26,7 @@ from .registry import get_category
 
 logger = logging.getLogger(__name__)
 
-SEND_BATCH_SIZE = 25
+SEND_BATCH_SIZE = 200
 MAX_ATTEMPTS = 30
 MAX_BACKOFF = datetime.timedelta(hours=1)
 # The mail server refused this one message: retrying cannot help, and it must not hold up the rest.
@@ -46,13 +47,19 @@ def _send_soon() -> None:
     send_pending_notifications.delay()
 
 
-def delivery_preferences(*, user_ids: Iterable[int], category: str) -> dict[int, str]:
-    """Each person's chosen delivery for `category` (absent: e-mail at once)."""
-    return dict(
-        NotificationPreference.objects.filter(user_id__in=list(user_ids), category=category).values_list(
-            "user_id", "delivery"
-        )
-    )
+@dataclass
+class Message:
+    """One notice to queue for some people (see `notify`)."""
+
+    recipients: Iterable
+    category: str
+    kind: str
+    subject: str
+    body: str
+    target: models.Model | None = None
+    project: object = None
+    period_key: str = ""
+    url: str = ""
 
 
 @transaction.atomic
@@ -74,40 +81,73 @@ def notify(
     alone, so calling this again, from a second beat or a retried task, is a no-op.
     Nothing is sent here: the sender task runs after the transaction commits.
     """
-    get_category(category)
-    people = {person.pk: person for person in recipients if person is not None and person.is_active}
-    if not people:
-        return 0
-    target_key = target_key_for(target)
-    period_key = str(period_key)
-    same_key = Notification.objects.filter(kind=kind, target_key=target_key, period_key=period_key)
-    missing = set(people) - set(same_key.filter(recipient_id__in=people).values_list("recipient_id", flat=True))
-    if not missing:
-        return 0
-    chosen = delivery_preferences(user_ids=missing, category=category)
+    return notify_many([Message(recipients, category, kind, subject, body, target, project, str(period_key), url)])
+
+
+@transaction.atomic
+def notify_many(messages: Iterable[Message]) -> int:
+    """`notify` for many messages at once, in four queries whatever their number; return how many rows
+    were new. Periodic sweeps queue their reminders through this, a batch at a time."""
     now = timezone.now()
-    common = {
-        "category": category,
-        "kind": kind,
-        "target_type": ContentType.objects.get_for_model(target) if target is not None else None,
-        "target_id": target.pk if target is not None else None,
-        "target_key": target_key,
-        "project": project,
-        "period_key": period_key,
-        "subject": clean_header(subject),
-        "body": body,
-        "url": url,
-        "created_at": now,
-        "next_attempt_at": now,
+    wanted: dict[tuple, Notification] = {}
+    for message in messages:
+        get_category(message.category)
+        target = message.target
+        common = {
+            "category": message.category,
+            "kind": message.kind,
+            "target_type": ContentType.objects.get_for_model(target) if target is not None else None,
+            "target_id": target.pk if target is not None else None,
+            "target_key": target_key_for(target),
+            "project": message.project,
+            "period_key": str(message.period_key),
+            "subject": clean_header(message.subject),
+            "body": message.body,
+            "url": message.url,
+            "created_at": now,
+            "next_attempt_at": now,
+        }
+        for person in message.recipients:
+            if person is None or not person.is_active:
+                continue
+            key = (common["kind"], person.pk, common["target_key"], common["period_key"])
+            wanted.setdefault(key, Notification(recipient_id=person.pk, **common))
+    if not wanted:
+        return 0
+    keys = list(wanted)
+    existing = set(
+        Notification.objects.filter(
+            kind__in={k[0] for k in keys},
+            recipient_id__in={k[1] for k in keys},
+            target_key__in={k[2] for k in keys},
+            period_key__in={k[3] for k in keys},
+        ).values_list("kind", "recipient_id", "target_key", "period_key")
+    )
+    rows = [row for key, row in wanted.items() if key not in existing]
+    if not rows:
+        return 0
+    chosen = {
+        (user_id, category): delivery
+        for user_id, category, delivery in NotificationPreference.objects.filter(
+            user_id__in={row.recipient_id for row in rows}, category__in={row.category for row in rows}
+        ).values_list("user_id", "category", "delivery")
     }
-    rows = []
-    for pk in sorted(missing):
-        delivery = chosen.get(pk, Delivery.EMAIL)
-        state = State.IN_APP if delivery == Delivery.IN_APP else State.PENDING
-        rows.append(Notification(recipient_id=pk, delivery=delivery, state=state, **common))
+    for row in rows:
+        row.delivery = chosen.get((row.recipient_id, row.category), Delivery.EMAIL)
+        row.state = State.IN_APP if row.delivery == Delivery.IN_APP else State.PENDING
     # A concurrent call may insert the same key meanwhile: the constraint keeps its row, not ours.
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    created = same_key.filter(recipient_id__in=missing, created_at=now).count()
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    # Ours are the rows of our keys stamped with our `now` (the others were inserted by someone else).
+    ours = {(row.kind, row.recipient_id, row.target_key, row.period_key) for row in rows}
+    created = sum(
+        key in ours
+        for key in Notification.objects.filter(
+            created_at=now,
+            kind__in={row.kind for row in rows},
+            recipient_id__in={row.recipient_id for row in rows},
+            target_key__in={row.target_key for row in rows},
+        ).values_list("kind", "recipient_id", "target_key", "period_key")
+    )
     if created and any(row.delivery == Delivery.EMAIL for row in rows):
         _schedule_sending()
     return created
@@ -120,13 +160,24 @@ def _backoff(attempts: int) -> datetime.timedelta:
     return min(datetime.timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
+DELIVERY_FIELDS = ["state", "attempts", "sent_at", "last_error", "next_attempt_at"]
+
+
 def _mark(row: Notification, **fields) -> None:
+    """Set the outcome on the row; `_save_outcomes` writes a batch's outcomes together."""
     for name, value in fields.items():
         setattr(row, name, value)
-    row.save(update_fields=list(fields))
-    if row.kind == DIGEST_KIND and "state" in fields:
-        # The messages a digest carried share its fate.
-        Notification.objects.filter(digest=row).update(state=row.state, sent_at=row.sent_at, last_error=row.last_error)
+
+
+def _save_outcomes(rows: list[Notification]) -> None:
+    """Write the delivery outcome of a batch in one UPDATE (plus one per digest that went out)."""
+    Notification.objects.bulk_update(rows, DELIVERY_FIELDS)
+    for row in rows:
+        if row.kind == DIGEST_KIND and row.state != State.PENDING:
+            # The messages a digest carried share its fate.
+            Notification.objects.filter(digest=row).update(
+                state=row.state, sent_at=row.sent_at, last_error=row.last_error
+            )
 
 
 def _deliver(row: Notification, connection) -> bool:
@@ -155,18 +206,23 @@ def _deliver(row: Notification, connection) -> bool:
     return True
 
 
-def notifications_send(*, batch_size: int = SEND_BATCH_SIZE, max_batches: int = 40) -> int:
-    """E-mail the due rows; return how many the mail server accepted.
+def notifications_send(*, batch_size: int = SEND_BATCH_SIZE, max_batches: int | None = None) -> int:
+    """E-mail the due rows, the whole backlog in one run (or `max_batches` batches); return how many
+    the mail server accepted.
 
     Rows are taken in batches with SELECT ... FOR UPDATE SKIP LOCKED, each batch in
     its own transaction: two workers at once never take the same row, and a row is
-    marked sent only after the mail server accepted it. A message the server refuses
-    is marked failed and the rest go on; when the server cannot be reached, the row
-    backs off and the run stops, and the next periodic run tries again.
+    marked sent only after the mail server accepted it (the batch's outcomes are
+    written together, in its transaction). A message the server refuses is marked
+    failed and the rest go on; when the server cannot be reached, the row backs off
+    and the run stops, and the next periodic run tries again. Every row taken leaves
+    the due set (sent, failed or backed off), so the run ends.
     """
     sent = 0
     connection = get_connection(fail_silently=False)
-    for _ in range(max_batches):
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        batches += 1
         with transaction.atomic():
             rows = list(
                 Notification.objects.due()
@@ -176,11 +232,17 @@ def notifications_send(*, batch_size: int = SEND_BATCH_SIZE, max_batches: int = 
             )
             if not rows:
                 return sent
+            handled = []
+            server_up = True
             for row in rows:
                 server_up = _deliver(row, connection)
-                if not server_up:
-                    return sent
+                handled.append(row)
                 sent += row.state == State.SENT
+                if not server_up:
+                    break
+            _save_outcomes(handled)
+            if not server_up:
+                return sent
     return sent
 
 

@@ -4,7 +4,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from .access import visible_projects
 from .choices import Role
@@ -14,9 +15,17 @@ from .models import Membership, Project
 
 def project_list(*, user, filters: dict | None = None) -> QuerySet[Project]:
     """Projects the user may see, with member counts and the user's own roles (`my_memberships`)."""
+    # A correlated count rather than a join and GROUP BY: the page's 25 rows are counted, not all visible projects.
+    members = (
+        Membership.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(n=Count("user", distinct=True))
+        .values("n")
+    )
     queryset = (
         visible_projects(user)
-        .annotate(member_count=Count("memberships__user", distinct=True))
+        .annotate(member_count=Coalesce(Subquery(members), 0))
         .prefetch_related(Prefetch("memberships", Membership.objects.filter(user=user), to_attr="my_memberships"))
         .order_by("name")
     )
@@ -56,6 +65,15 @@ def project_role_holders(*, project, roles: Iterable[str] | None = None) -> dict
 def member_roles(*, project, user) -> set[str]:
     """The roles `user` holds on `project` (empty for an outsider or a deactivated account)."""
     return set(_memberships(project, None).filter(user=user).values_list("role", flat=True))
+
+
+def role_holders_by_project(*, projects, roles: Iterable[str] | None = None) -> dict[int, dict[str, list]]:
+    """`project_role_holders` of many projects in one query (for periodic sweeps): {project id: {role: [people]}}."""
+    holders: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    memberships = _memberships(Project.objects.filter(pk__in=list(projects)), roles).select_related("user")
+    for membership in memberships.order_by("user__first_name", "user__last_name", "user__username", "role"):
+        holders[membership.project_id][membership.role].append(membership.user)
+    return {project_id: dict(by_role) for project_id, by_role in holders.items()}
 
 
 def members_by_project(*, projects, roles: Iterable[str] | None = None) -> dict[int, list]:

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.audit.services import audit_bulk_create
 from apps.core.permissions import object_perms
 from apps.deliverables.models import Deliverable
 from apps.projects import roles
@@ -102,9 +103,9 @@ def raci_matrix_setup(*, actor, project: Project) -> RaciMatrix:
     matrix, _ = RaciMatrix.objects.get_or_create(project=project)
     matrix = lock_matrix(matrix)
     have = {(a.kind, a.stage if a.kind == ActivityKind.GATE else a.deliverable_id) for a in matrix.activities.all()}
-    added = False
     wanted = [(ActivityKind.GATE, stage, None) for stage in Stage.values]
     wanted += [(ActivityKind.DELIVERABLE, d.primary_stage, d) for d in Deliverable.objects.all()]
+    activities = []
     for kind, stage, deliverable in wanted:
         if (kind, stage if deliverable is None else deliverable.pk) in have:
             continue
@@ -117,12 +118,24 @@ def raci_matrix_setup(*, actor, project: Project) -> RaciMatrix:
             name=deliverable.name if deliverable else f"{Stage(stage).label} gate",
             position=stage_position(stage, deliverable.position if deliverable else 900),
         )
-        activity.full_clean(validate_constraints=False)
-        activity.save()
-        cells = defaults.deliverable_cells(deliverable) if deliverable else defaults.gate_cells(stage)
+        # The related rows are the ones just read or locked: checking each foreign key would cost a query.
+        activity.full_clean(exclude=["project", "matrix", "deliverable"], validate_constraints=False)
+        activities.append(activity)
+    # In bulk (some 300 rows for a new project), each row still audited: see audit_bulk_create.
+    assignments = []
+    for activity in audit_bulk_create(RaciActivity, activities):
+        cells = (
+            defaults.deliverable_cells(activity.deliverable)
+            if activity.deliverable
+            else defaults.gate_cells(activity.stage)
+        )
         for role, letters in cells.items():
-            write_cell(activity, role, letters)
-        added = True
+            for letter in sorted(letters, key=Letter.values.index):
+                assignment = RaciAssignment(project=project, activity=activity, role=role, letter=letter)
+                assignment.full_clean(exclude=["project", "activity"], validate_constraints=False)
+                assignments.append(assignment)
+    audit_bulk_create(RaciAssignment, assignments)
+    added = bool(activities)
     if added and have:  # a registry deliverable arrived after the matrix was made
         matrix_changed(matrix)
     return matrix

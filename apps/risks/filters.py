@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from apps.core.filters import SortFilter
+from apps.core.lazy_choices import PERSON, PROJECT_BY_SLUG
 from apps.projects.access import visible_projects
 from apps.projects.models import Project
 
@@ -41,6 +42,11 @@ def _band_q(prefix: str, band: str) -> Q:
 @extend_schema_field(OpenApiTypes.STR)
 class ProjectSlugFilter(django_filters.ModelChoiceFilter):
     """A project given by its slug."""
+
+
+# The portfolio's project and owner drop-downs load their choices on demand (a portfolio has
+# a thousand projects): see apps/core/lazy_choices.py.
+LAZY_FIELDS = {"project": PROJECT_BY_SLUG, "owner": PERSON}
 
 
 class RiskFilter(django_filters.FilterSet):

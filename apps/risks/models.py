@@ -127,6 +127,10 @@ class Risk(ProjectScopedModel):
         indexes = [
             models.Index(fields=["status", "next_review_on"], name="risk_status_next_review"),
             models.Index(fields=["residual_score"], name="risk_residual_score"),
+            # One per sort key of the register, so a sorted page reads the rows it shows (issue 16).
+            models.Index(fields=["inherent_score"], name="risk_inherent_score"),
+            models.Index(fields=["title"], name="risk_title"),
+            models.Index(fields=["next_review_on"], name="risk_next_review"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["project", "number"], name="risk_code_unique_in_project"),

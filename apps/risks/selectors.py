@@ -1,5 +1,7 @@
 """Reads of the risk register, already restricted to the projects the user may see."""
 
+from collections import defaultdict
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -62,34 +64,51 @@ def risk_register_settings(*, project: Project) -> RiskRegister:
     return RiskRegister.objects.filter(project=project).first() or RiskRegister(project=project)
 
 
-def heat_maps(queryset: QuerySet[Risk]) -> dict:
-    """Inherent and residual 5x5 grids counting the live risks of `queryset` (two grouped queries).
+def register_figures(queryset: QuerySet[Risk]) -> tuple[dict, dict]:
+    """(heat maps, summary) of `queryset` from one grouped query (one pass over the risks, whatever their number).
 
-    Closed risks are history: they are in the register but not on its heat maps.
+    The groups are the (inherent cell, residual cell, status) combinations that occur (a few
+    hundred at most); the heat maps and headline counts are sums over them.
     """
-    base = queryset.filter(status__in=LIVE_STATUSES).order_by()
-    inherent = {
-        (r["impact"], r["likelihood"]): r["n"] for r in base.values("impact", "likelihood").annotate(n=Count("id"))
-    }
-    residual = {
-        (r["residual_impact"], r["residual_likelihood"]): r["n"]
-        for r in base.values("residual_impact", "residual_likelihood").annotate(n=Count("id"))
-    }
-    return {"inherent": scoring.heat_map_rows(inherent), "residual": scoring.heat_map_rows(residual)}
+    high_low, _ = scoring.BAND_SCORE_RANGES[Band.HIGH]
+    today = timezone.localdate()
+    groups = (
+        queryset.order_by()
+        .values("impact", "likelihood", "residual_impact", "residual_likelihood", "status")
+        .annotate(
+            n=Count("id"),
+            aging=Count("id", filter=Q(next_review_on__lt=today)),
+            unowned=Count("id", filter=Q(owner__isnull=True)),
+        )
+    )
+    inherent: dict[tuple[int, int], int] = defaultdict(int)
+    residual: dict[tuple[int, int], int] = defaultdict(int)
+    summary = dict.fromkeys(("total", "live", "high_residual", "aging", "unowned", "accepted"), 0)
+    for group in groups:
+        n = group["n"]
+        summary["total"] += n
+        summary["accepted"] += n if group["status"] == RiskStatus.ACCEPTED else 0
+        # Closed risks are history: they are in the register but not on its heat maps.
+        if group["status"] not in LIVE_STATUSES:
+            continue
+        inherent[(group["impact"], group["likelihood"])] += n
+        residual[(group["residual_impact"], group["residual_likelihood"])] += n
+        summary["live"] += n
+        summary["high_residual"] += n if group["residual_impact"] * group["residual_likelihood"] >= high_low else 0
+        summary["aging"] += group["aging"]
+        summary["unowned"] += group["unowned"]
+    maps = {"inherent": scoring.heat_map_rows(inherent), "residual": scoring.heat_map_rows(residual)}
+    return maps, summary
+
+
+def heat_maps(queryset: QuerySet[Risk]) -> dict:
+    """Inherent and residual 5x5 grids counting the live risks of `queryset`."""
+    return register_figures(queryset)[0]
 
 
 def risk_summary(queryset: QuerySet[Risk]) -> dict:
-    """Headline counts for `queryset`, in one query."""
-    high_low, high_high = scoring.BAND_SCORE_RANGES[Band.HIGH]
-    live = Q(status__in=LIVE_STATUSES)
-    return queryset.order_by().aggregate(
-        total=Count("id"),
-        live=Count("id", filter=live),
-        high_residual=Count("id", filter=live & Q(residual_score__gte=high_low)),
-        aging=Count("id", filter=live & Q(next_review_on__lt=timezone.localdate())),
-        unowned=Count("id", filter=live & Q(owner__isnull=True)),
-        accepted=Count("id", filter=Q(status=RiskStatus.ACCEPTED)),
-    )
+    """Headline counts for `queryset`: total, live, high residual, aging, unowned, accepted."""
+    return register_figures(queryset)[1]
 
 
 def risk_decisions(*, risk: Risk) -> dict:

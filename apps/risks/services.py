@@ -21,9 +21,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.audit.services import audit_bulk_create
 from apps.core.cadence import cadence_delta
 from apps.core.permissions import has_object_perm
-from apps.notifications.services import notify
+from apps.notifications.services import Message, notify_many
 from apps.projects import roles
 from apps.projects.choices import ProjectStatus, Role
 from apps.projects.models import Project
@@ -137,8 +138,11 @@ def risk_build(*, actor, project: Project, **fields) -> Risk:
     fields.setdefault("review_frequency", ReviewFrequency.WEEKLY)
     risk = Risk(project=project, created_by=actor, **fields)
     risk.next_review_on = next_review_date(risk.review_frequency)
-    # The database enforces the constraints on insert; checking them here would cost a query each.
-    risk.full_clean(exclude={"number"}, validate_unique=False, validate_constraints=False)
+    # The database enforces the constraints on insert, and the project and people are instances the
+    # caller already holds (the owner checked as a member): checking them here would cost queries per risk.
+    risk.full_clean(
+        exclude={"number", "project", "owner", "created_by"}, validate_unique=False, validate_constraints=False
+    )
     return risk
 
 
@@ -174,7 +178,10 @@ def risk_import_save(*, actor, project: Project, risks: list[Risk], codes: list[
             {"ID": f"Already issued in this project (codes are never reused): {', '.join(map(format_code, taken))}."}
         )
     fresh = iter(_take_numbers(register=register, count=codes.count(None), after=max(given, default=0)))
-    return [_risk_insert(risk, number=number or next(fresh)) for risk, number in zip(risks, codes, strict=True)]
+    for risk, number in zip(risks, codes, strict=True):
+        risk.number = number or next(fresh)
+    # A 2,000-row import in a few statements, each risk still audited (see audit_bulk_create).
+    return audit_bulk_create(Risk, risks)
 
 
 def _lock(risk: Risk) -> Risk:
@@ -488,13 +495,13 @@ NOTIFICATION_SUBJECTS = {
 }
 
 
-def _notify_about(risk: Risk, recipients, *, kind: str, period: datetime.date) -> int:
-    """Queue one notice about `risk` per recipient, once per kind and `period` (the date it is about)."""
+def _message_about(risk: Risk, recipients, *, kind: str, period: datetime.date) -> Message:
+    """One notice about `risk` for `recipients`, queued once per kind and `period` (the date it is about)."""
     body = render_to_string(
         "risks/email/notification.txt",
         {"risk": risk, "project": risk.project, "kind": kind, "period": period, "kinds": NotificationKind},
     )
-    return notify(
+    return Message(
         recipients=recipients,
         category="risks",
         kind=f"risk_{kind}",
@@ -505,6 +512,10 @@ def _notify_about(risk: Risk, recipients, *, kind: str, period: datetime.date) -
         period_key=period.isoformat(),
         url=risk.get_absolute_url(),
     )
+
+
+def _notify_about(risk: Risk, recipients, *, kind: str, period: datetime.date) -> int:
+    return notify_many([_message_about(risk, recipients, kind=kind, period=period)])
 
 
 @transaction.atomic
@@ -532,30 +543,50 @@ def risk_acceptances_expire(*, today: datetime.date | None = None) -> int:
     return len(expired)
 
 
-def risk_escalations_plan(*, today: datetime.date | None = None) -> int:
+SWEEP_BATCH_SIZE = 500
+
+
+def risk_escalations_plan(*, today: datetime.date | None = None, batch_size: int = SWEEP_BATCH_SIZE) -> int:
     """Queue the reminders that aging risks are due for; returns how many are due (repeats included).
 
     Step 1, one day past the next review date: the owner. Step 2, a week later
     (or at once for an unowned risk): the project's Product Owners and Security
     / Compliance Officers. `period` is the missed review date, so each person
     hears about each step of one aging episode once.
+
+    The whole backlog in one run, `batch_size` risks at a time: a fixed number of
+    queries per batch (the risks, their projects' leads, and notify_many's four).
     """
     today = today or timezone.localdate()
-    aging = list(
+    aging = (
         Risk.objects.aging(today=today)
         .exclude(project__status=ProjectStatus.RETIRED)
         .select_related("owner", "project")
+        .order_by("pk")
     )
-    leads = members_by_project(projects={risk.project_id for risk in aging}, roles=ESCALATION_ROLES)
-    due = 0
-    for risk in aging:
-        days_overdue = (today - risk.next_review_on).days
-        owned = risk.owner is not None and risk.owner.is_active
-        if owned:
-            _notify_about(risk, [risk.owner], kind=NotificationKind.AGING_OWNER, period=risk.next_review_on)
-            due += 1
-        if days_overdue >= ESCALATION_AFTER_DAYS or not owned:
-            project_leads = leads.get(risk.project_id, [])
-            _notify_about(risk, project_leads, kind=NotificationKind.AGING_ESCALATION, period=risk.next_review_on)
-            due += len(project_leads)
-    return due
+    due, after = 0, 0
+    while True:
+        batch = list(aging.filter(pk__gt=after)[:batch_size])
+        if not batch:
+            return due
+        after = batch[-1].pk
+        leads = members_by_project(projects={risk.project_id for risk in batch}, roles=ESCALATION_ROLES)
+        messages = []
+        for risk in batch:
+            days_overdue = (today - risk.next_review_on).days
+            owned = risk.owner is not None and risk.owner.is_active
+            if owned:
+                messages.append(
+                    _message_about(risk, [risk.owner], kind=NotificationKind.AGING_OWNER, period=risk.next_review_on)
+                )
+                due += 1
+            if days_overdue >= ESCALATION_AFTER_DAYS or not owned:
+                project_leads = leads.get(risk.project_id, [])
+                messages.append(
+                    _message_about(
+                        risk, project_leads, kind=NotificationKind.AGING_ESCALATION, period=risk.next_review_on
+                    )
+                )
+                due += len(project_leads)
+        with transaction.atomic():
+            notify_many(messages)

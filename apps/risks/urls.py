@@ -24,6 +24,7 @@ risk = f"{project}<risk_code:risk_code>/"
 
 urlpatterns = [
     path("risks/", views.PortfolioView.as_view(), name="portfolio"),
+    path("risks/choices/", views.PortfolioChoicesView.as_view(), name="portfolio-choices"),
     path("risks/export/<str:fmt>/", views.PortfolioExportView.as_view(), name="portfolio-export"),
     path("risks/import-example.csv", views.RiskImportExampleView.as_view(), name="import-example"),
     path(project, views.RiskRegisterView.as_view(), name="risk-register"),

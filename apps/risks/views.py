@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from apps.core.forms import add_service_errors
+from apps.core.lazy_choices import lazy_choices_response, lazy_fields
 from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin
 from apps.projects.choices import Role
@@ -19,7 +20,7 @@ from apps.signoffs.models import SignoffRequest
 
 from . import exports, selectors, services
 from .choices import Band, ImportState
-from .filters import LIVE, SORT_CHOICES, SORTS
+from .filters import LAZY_FIELDS, LIVE, SORT_CHOICES, SORTS
 from .forms import RiskAcceptForm, RiskForm, RiskImportForm, RiskRegisterForm
 from .importing import (
     EXAMPLE_FILE,
@@ -65,6 +66,7 @@ def _sort_columns(request, current: str) -> dict:
 
 CELL_FILTERS = ["impact", "likelihood", "residual_impact", "residual_likelihood"]
 FILTER_SELECTS = ["project", "category", "status", "residual_band", "inherent_band", "owner"]
+PORTFOLIO_SELECTS = [name for name in FILTER_SELECTS if name not in LAZY_FIELDS]
 
 
 class BandLegendMixin:
@@ -107,11 +109,11 @@ class RiskRegisterView(ProjectAccessMixin, BandLegendMixin, ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        everything = Risk.objects.filter(project=self.project)
+        heat_maps, summary = selectors.register_figures(Risk.objects.filter(project=self.project))
         sort = self.filterset.form.data.get("sort", "code")
         return super().get_context_data(
-            heat_maps=selectors.heat_maps(everything),
-            summary=selectors.risk_summary(everything),
+            heat_maps=heat_maps,
+            summary=summary,
             register=selectors.risk_register_settings(project=self.project),
             query=_query_without(self.request),
             sort_columns=_sort_columns(self.request, sort),
@@ -159,9 +161,12 @@ class PortfolioView(LoginRequiredMixin, BandLegendMixin, ListView):
         queryset = self.filterset.qs
         sort = self.filterset.form.data.get("sort", self.default_sort)
         query = _query_without(self.request)
+        heat_maps, summary = selectors.register_figures(queryset)
         return super().get_context_data(
-            heat_maps=selectors.heat_maps(queryset),
-            summary=selectors.risk_summary(queryset),
+            heat_maps=heat_maps,
+            summary=summary,
+            lazy_fields=lazy_fields(self.filterset, LAZY_FIELDS),
+            choices_url=reverse("risks:portfolio-choices"),
             query=query,
             sort_columns=_sort_columns(self.request, sort),
             cell_base=_query_without(self.request, *CELL_FILTERS),
@@ -177,10 +182,17 @@ class PortfolioView(LoginRequiredMixin, BandLegendMixin, ListView):
                 for value in values
             ],
             export_query=_query_without(self.request, "page_size"),
-            **_filter_context(self.request, self.filterset),
+            **{**_filter_context(self.request, self.filterset), "filter_selects": PORTFOLIO_SELECTS},
             **self.band_context(),
             **kwargs,
         )
+
+
+class PortfolioChoicesView(LoginRequiredMixin, View):
+    """GET ?field=project|owner&q=...: the portfolio filter's matching choices, as JSON (lazy drop-downs)."""
+
+    def get(self, request):
+        return lazy_choices_response(request, selectors.risk_filter(user=request.user, filters={}), LAZY_FIELDS)
 
 
 class _ExportMixin:
@@ -345,7 +357,8 @@ class RiskReviewView(RiskAccessMixin, View):
                 "flash": message,
                 "flash_level": level,
             }
-            template = "risks/partials/risk_row.html" if in_row else "risks/partials/review_cell.html"
+            context["risks"] = [context["risk"]]
+            template = "risks/partials/risk_rows.html" if in_row else "risks/partials/review_cell.html"
             return TemplateResponse(request, template, context)
         messages.add_message(request, level, message)
         return redirect(risk.get_absolute_url())

@@ -50,3 +50,19 @@ def test_compliance_officer_filters_to_high_residual_risks_and_downloads_the_pdf
     for _, code in expected:
         assert code in text
     assert "Store Demand Forecast" not in text  # a project Rita is not a member of
+
+
+def test_the_project_filter_searches_its_choices_as_you_type(demo, page, login):
+    login("rita.compliance", DEMO_PASSWORD)
+    page.get_by_role("link", name="Risk register").click()
+    project = Risk.objects.filter(project__memberships__user__username="rita.compliance").first().project
+    word = project.name.split()[0]
+    page.get_by_label("Search project").fill(word)
+    select = page.locator("select[name=project]")
+    expect(select.locator("option", has_text=project.name)).to_have_count(1)
+    select.select_option(label=project.name)
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(f"**/risks/?*project={project.slug}*")
+    expect(select.locator("option[selected]")).to_have_text(project.name)
+    codes = page.locator("#register tbody td.risk-code .risk-project")
+    assert set(codes.all_inner_texts()) == {project.name}

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from apps.notifications.choices import State
 from apps.notifications.models import Notification
-from apps.notifications.services import notifications_send, notify
+from apps.notifications.services import Message, notifications_send, notify, notify_many
 from apps.notifications.tasks import send_pending_notifications
 from tests.factories import UserFactory
 
@@ -118,3 +118,31 @@ def test_a_submission_while_the_mail_server_is_down_is_saved_and_mailed_when_it_
         assert send_pending_notifications.delay().get() == 1
     assert [m.to for m in mail.outbox] == [[ready_gate.sponsor.email]]
     assert "Sign-off requested: Scoping gate" in mail.outbox[0].subject
+
+
+@pytest.mark.parametrize("people", [2, 20])
+def test_notify_many_costs_the_same_queries_whatever_the_number_of_messages(
+    people, project, member_of, django_assert_max_num_queries
+):
+    recipients = [member_of(project) for _ in range(people)]
+    messages = [
+        Message(recipients=[person], category="signoffs", kind="k", subject=f"S{n}", body="B", period_key=str(n))
+        for n, person in enumerate(recipients)
+    ]
+    with django_assert_max_num_queries(6):
+        assert notify_many(messages) == people
+    assert notify_many(messages) == 0
+
+
+@pytest.mark.parametrize("backlog", [5, 60])
+def test_the_sender_drains_the_backlog_in_one_run_with_a_few_queries_per_batch(
+    backlog, project, member_of, django_assert_max_num_queries
+):
+    person = member_of(project)
+    for n in range(backlog):
+        notify(recipients=[person], category="signoffs", kind="k", subject="S", body="B", period_key=str(n))
+    batches = -(-backlog // 25)
+    with django_assert_max_num_queries(2 + 6 * batches):  # per batch: take the rows, write their outcomes
+        assert notifications_send(batch_size=25) == backlog
+    assert len(mail.outbox) == backlog
+    assert not Notification.objects.due().exists()

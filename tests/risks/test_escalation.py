@@ -8,7 +8,7 @@ from django.core import mail
 
 from apps.notifications.models import Notification
 from apps.risks import services
-from apps.risks.choices import NotificationKind, ReviewFrequency
+from apps.risks.choices import Category, NotificationKind, ReviewFrequency
 from apps.risks.models import Risk
 from apps.risks.tasks import escalate_aging_risks
 
@@ -139,3 +139,42 @@ def test_a_risk_titled_with_a_line_break_is_notified_with_a_one_line_subject(mak
     assert "\n" not in message.subject and "\r" not in message.subject
     assert message.subject.endswith("R-001 Label leakage Bcc: attacker@example.com")
     assert message.bcc == [] and message.recipients() == [team["engineer"].email]
+
+
+def _aging_backlog(project, owner, count: int) -> None:
+    """`count` risks a fortnight past their review (bulk: the sweep is under test, not risk_create)."""
+    start = Risk.objects.filter(project=project).count()
+    Risk.objects.bulk_create(
+        Risk(
+            project=project,
+            number=start + n,
+            title=f"Backlog risk {n}",
+            category=Category.DEPENDENCY_FRAGILITY,
+            impact=3,
+            likelihood=3,
+            residual_impact=2,
+            residual_likelihood=2,
+            owner=owner,
+            next_review_on=DUE,
+        )
+        for n in range(1, count + 1)
+    )
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_aging_sweep_costs_the_same_queries_per_batch_and_drains_the_backlog(
+    count, project, team, django_assert_max_num_queries
+):
+    _aging_backlog(project, team["engineer"], count)
+    with on(DUE + datetime.timedelta(days=10)), django_assert_max_num_queries(12):
+        due = services.risk_escalations_plan(batch_size=50)
+    assert due == 3 * count  # the owner, then the Product Owner and the Compliance Officer
+    assert Notification.objects.filter(category="risks").count() == 3 * count
+
+
+def test_the_aging_sweep_takes_every_batch_in_one_run(project, team):
+    _aging_backlog(project, team["engineer"], 7)
+    with on(DUE + datetime.timedelta(days=10)):
+        assert services.risk_escalations_plan(batch_size=3) == 21
+        assert services.risk_escalations_plan(batch_size=3) == 21  # due again, but queued once
+    assert Notification.objects.filter(category="risks").count() == 21

@@ -181,6 +181,19 @@ def test_confirm_creates_all_or_nothing_when_a_code_was_issued_meanwhile(project
     assert risk_import.state == ImportState.READY and risk_import.created_codes == []
 
 
+@pytest.mark.parametrize("rows", [3, 60])
+def test_confirm_costs_the_same_queries_whatever_the_number_of_rows(rows, project, team, django_assert_max_num_queries):
+    body = "".join(f"Risk {n},Privacy,3,2,{team['engineer'].username},\n" for n in range(rows))
+    risk_import = start(team["owner"], project, csv_file(f"{HEADER}\n{body}"))
+    assert risk_import.state == ImportState.READY
+    with django_assert_max_num_queries(36):  # was about 7 per row
+        risk_import_confirm(actor=team["owner"], risk_import=risk_import)
+    created = Risk.objects.filter(project=project)
+    assert created.count() == rows and {r.owner_id for r in created} == {team["engineer"].pk}
+    entries = AuditEntry.objects.filter(content_type__model="risk", project_id=project.pk, action=0)
+    assert entries.count() == rows  # each imported risk audited
+
+
 def test_confirm_refuses_an_owner_who_left_the_project_and_saves_nothing(project, team):
     risk_import = start(team["owner"], project, csv_file(f"{HEADER}\nA,Privacy,2,2,{team['scientist'].username},\n"))
     team["scientist"].memberships.all().delete()
