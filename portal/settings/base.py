@@ -148,7 +148,7 @@ REST_KNOX = {
     "TOKEN_LIMIT_PER_USER": 20,
 }
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "projects:project-list"
+LOGIN_REDIRECT_URL = "dashboard:home"  # "What needs me": a person signs in to their queue
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "en-gb"

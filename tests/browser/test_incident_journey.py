@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from apps.incidents.models import Incident
 from apps.projects.choices import Role
+from tests.browser.conftest import DASHBOARD
 from tests.factories import PASSWORD, ProjectFactory, UserFactory, add_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,7 +29,7 @@ def _sign_in(browser, live_server, username):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/projects/")
+    page.wait_for_url(DASHBOARD)
     return page
 
 
