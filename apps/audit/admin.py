@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from apps.core.admin import ReadOnlyAdmin
 
-from .models import AuditCheckpoint, AuditEntry, SecurityEvent
+from .models import AuditCheckpoint, AuditEntry, ChainVerification, SecurityEvent
 
 # auditlog registers its own (editable-looking) admin for the entry model; ours replaces it.
 if admin.site.is_registered(AuditEntry):
@@ -37,3 +37,13 @@ class AuditCheckpointAdmin(AuditEntryAdmin):
     list_filter = ()
     search_fields = ()
     readonly_fields = [f.name for f in AuditCheckpoint._meta.fields]
+
+
+@admin.register(ChainVerification)
+class ChainVerificationAdmin(AuditEntryAdmin):
+    """Recorded verifications of the chain: read-only."""
+
+    list_display = ("id", "ran_at", "trigger", "intact", "entries_checked", "first_broken_entry_id")
+    list_filter = ("intact", "trigger")
+    search_fields = ()
+    readonly_fields = [f.name for f in ChainVerification._meta.fields]

@@ -1,23 +1,32 @@
-"""The audit trail on the dashboard: when the chain was last checked and the latest signed checkpoint."""
-
-from django_celery_beat.models import PeriodicTask
+"""The audit trail on the dashboard: the chain's last verification and the latest signed checkpoint."""
 
 from .models import AuditCheckpoint
-
-# The beat entry that re-verifies the whole chain (portal/settings/base.py, CELERY_BEAT_SCHEDULE).
-NIGHTLY_VERIFICATION = "verify-audit-chain-nightly"
+from .selectors import chain_verification_latest
 
 
 def audit_chain_panel(viewer, projects) -> dict:
-    """The nightly verification's last run and the latest checkpoint (two queries).
+    """The latest recorded verification (nightly task or command) and the latest checkpoint (two queries).
 
-    A verification that finds the chain intact records a checkpoint; one that finds it broken
-    e-mails the administrators instead. Checkpoints are also taken every ten minutes.
+    A verification that finds the chain intact is followed by a checkpoint; one that finds it
+    broken names the first broken entry and e-mails the administrators (nightly). Checkpoints
+    are also taken every ten minutes.
     """
+    verification = chain_verification_latest()
     checkpoint = AuditCheckpoint.objects.order_by("-id").first()
-    last_run = PeriodicTask.objects.filter(name=NIGHTLY_VERIFICATION).values_list("last_run_at", flat=True).first()
     return {
-        "verification_last_run_at": last_run,
+        "verification": None
+        if verification is None
+        else {
+            "ran_at": verification.ran_at,
+            "trigger": verification.trigger,
+            "trigger_label": verification.get_trigger_display(),
+            "intact": verification.intact,
+            "entries_checked": verification.entries_checked,
+            "head_id": verification.head_id,
+            "head_hash": verification.head_hash,
+            "first_broken_entry_id": verification.first_broken_entry_id,
+            "message": verification.message,
+        },
         "checkpoint": None
         if checkpoint is None
         else {

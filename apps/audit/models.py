@@ -203,3 +203,34 @@ class SecurityEvent(AppendOnlyModel):
 
     def get_additional_data(self) -> dict:
         return {"project_id": self.project_id}
+
+
+class ChainVerification(AppendOnlyModel):
+    """The outcome of one walk of the whole chain (`services.audit_chain_verification_run`).
+
+    Not itself an audited record: an audit entry per verification would move the head that
+    the verification has just recorded, and grow the trail every night with nothing that a
+    person did. Like a checkpoint it lives outside the entry table, append-only in the ORM
+    and, on PostgreSQL, by trigger (migration 0007); each run is also logged.
+    """
+
+    class Trigger(models.TextChoices):
+        NIGHTLY = "nightly", "Nightly task"
+        COMMAND = "command", "verify_audit_chain command"
+
+    ran_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    intact = models.BooleanField()
+    entries_checked = models.PositiveBigIntegerField(help_text="Entries verified before the end or the break.")
+    head_id = models.BigIntegerField(null=True, blank=True, help_text="The last entry verified.")
+    head_hash = models.CharField(max_length=64, help_text="That entry's hash (the genesis hash for none).")
+    first_broken_entry_id = models.BigIntegerField(null=True, blank=True)
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["-id"]
+        get_latest_by = "id"
+
+    def __str__(self) -> str:
+        state = "intact" if self.intact else "BROKEN"
+        return f"Verification of {self.entries_checked} entries at {self.ran_at:%Y-%m-%d %H:%M}: {state}"

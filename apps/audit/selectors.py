@@ -6,11 +6,26 @@ from apps.projects import roles
 from apps.projects.access import visible_projects
 
 from .filters import AuditEntryFilter
-from .models import AuditEntry
+from .models import AuditEntry, ChainVerification
 
 
 def auditable_project_ids(*, user) -> QuerySet:
     return visible_projects(user, roles.VIEW_AUDIT).values("pk")
+
+
+def may_read_an_audit_trail(*, user) -> bool:
+    """Portal-wide auditors, and whoever holds a role that reads some project's trail. They also
+    read the chain's verifications: the chain is one for the whole portal."""
+    return user.has_perm("audit.view_auditentry") or auditable_project_ids(user=user).exists()
+
+
+def chain_verification_list() -> QuerySet[ChainVerification]:
+    """Every recorded verification of the chain, newest first (callers check `may_read_an_audit_trail`)."""
+    return ChainVerification.objects.order_by("-id")
+
+
+def chain_verification_latest() -> ChainVerification | None:
+    return chain_verification_list().first()
 
 
 def audit_entry_list(*, user, project=None, filters=None) -> QuerySet[AuditEntry]:

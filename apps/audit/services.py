@@ -12,30 +12,34 @@ from django.db import transaction
 from django.db.models.signals import pre_save
 from django.utils.encoding import smart_str
 
-from .models import GENESIS_HASH, AuditCheckpoint, AuditEntry, _chain_lock, chain_mac
+from .models import GENESIS_HASH, AuditCheckpoint, AuditEntry, ChainVerification, _chain_lock, chain_mac
 
 logger = logging.getLogger("portal.audit")
 
 
 @dataclass(frozen=True)
-class ChainVerification:
-    """The outcome of checking the whole hash chain."""
+class ChainCheck:
+    """The outcome of checking the whole hash chain; `head_*` is the last entry verified."""
 
     checked: int
     first_broken_id: int | None = None
     reason: str = ""
     broken: bool = False
+    head_id: int | None = None
+    head_hash: str = GENESIS_HASH
 
     @property
     def ok(self) -> bool:
         return self.first_broken_id is None and not self.broken
 
     def describe(self) -> str:
+        if self.ok:
+            return f"Audit chain intact: {self.checked} entries verified."
         where = f"at entry #{self.first_broken_id}" if self.first_broken_id else "in its checkpoints"
         return f"Audit chain BROKEN {where}: {self.reason} ({self.checked} entries before it verified)."
 
 
-def audit_chain_verify(*, batch_size: int = 2000) -> ChainVerification:
+def audit_chain_verify(*, batch_size: int = 2000) -> ChainCheck:
     """Recompute every entry's hash in order, compare with the checkpoints, and name the first break.
 
     An edited row no longer matches its own keyed hash (and cannot be re-hashed
@@ -49,32 +53,65 @@ def audit_chain_verify(*, batch_size: int = 2000) -> ChainVerification:
     )
     forged = AuditCheckpoint.objects.count() - len(checkpoints)
     if forged:
-        return ChainVerification(0, None, f"{forged} checkpoint(s) carry a signature that does not match", broken=True)
+        return ChainCheck(0, None, f"{forged} checkpoint(s) carry a signature that does not match", broken=True)
     pending = [cp for cp in checkpoints if cp.entry_count]
     expected_prev = GENESIS_HASH
-    checked = 0
+    checked, head_id = 0, None
+
+    def outcome(first_broken_id=None, reason="", broken=False):
+        return ChainCheck(checked, first_broken_id, reason, broken, head_id, expected_prev)
+
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=batch_size):
         if entry.compute_hash() != entry.entry_hash:
-            return ChainVerification(checked, entry.id, "its content no longer matches its hash (it was altered)")
+            return outcome(entry.id, "its content no longer matches its hash (it was altered)")
         if entry.prev_hash != expected_prev:
-            return ChainVerification(
-                checked, entry.id, "its link to the previous entry is broken (an entry was removed or reordered)"
-            )
-        expected_prev = entry.entry_hash
+            return outcome(entry.id, "its link to the previous entry is broken (an entry was removed or reordered)")
+        expected_prev, head_id = entry.entry_hash, entry.id
         checked += 1
         while pending and pending[0].entry_count <= checked:
             checkpoint = pending.pop(0)
             if checkpoint.entry_count != checked or checkpoint.head_id != entry.id:
-                return ChainVerification(checked, entry.id, f"the trail no longer matches {checkpoint}", broken=True)
+                return outcome(entry.id, f"the trail no longer matches {checkpoint}", broken=True)
     if pending:
         checkpoint = pending[0]
-        return ChainVerification(
-            checked,
-            checkpoint.head_id,
-            f"the trail was shortened: {checkpoint} but only {checked} entries remain",
-            broken=True,
+        return outcome(
+            checkpoint.head_id, f"the trail was shortened: {checkpoint} but only {checked} entries remain", broken=True
         )
-    return ChainVerification(checked)
+    return outcome()
+
+
+def audit_chain_verification_run(*, trigger: str, checkpoint: bool = True) -> ChainVerification:
+    """Verify the chain and record the result: the one path of the nightly task and the command.
+
+    The result is recorded whatever it is (a broken chain most of all), outside any
+    surrounding transaction's fate: the caller may fail afterwards (the command exits
+    non-zero). An intact chain is then checkpointed when `checkpoint` is set. The
+    record is not an audit entry (see `models.ChainVerification`).
+    """
+    check = audit_chain_verify()
+    record = ChainVerification(
+        trigger=trigger,
+        intact=check.ok,
+        entries_checked=check.checked,
+        head_id=check.head_id,
+        head_hash=check.head_hash,
+        first_broken_entry_id=check.first_broken_id,
+        message=check.describe(),
+    )
+    record.full_clean()
+    record.save()
+    log = logger.info if check.ok else logger.error
+    log(
+        "audit chain verification #%s (%s): %s head #%s %s",
+        record.pk,
+        trigger,
+        record.message,
+        check.head_id,
+        check.head_hash,
+    )
+    if check.ok and checkpoint:
+        audit_checkpoint_record()
+    return record
 
 
 @transaction.atomic

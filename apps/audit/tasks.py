@@ -3,18 +3,22 @@
 from celery import shared_task
 from django.core.mail import mail_admins
 
-from .services import audit_chain_verify, audit_checkpoint_record
+from .models import ChainVerification
+from .services import audit_chain_verification_run, audit_checkpoint_record
 
 
 @shared_task(acks_late=True)
 def verify_audit_chain() -> dict:
-    """Nightly: verify the hash chain and its checkpoints; alert the admins on a break, else checkpoint."""
-    result = audit_chain_verify()
-    if result.ok:
-        audit_checkpoint_record()
-    else:
-        mail_admins("Audit trail integrity check FAILED", result.describe())
-    return {"ok": result.ok, "checked": result.checked, "first_broken_id": result.first_broken_id}
+    """Nightly: verify and record the result; alert the admins on a break, else checkpoint."""
+    result = audit_chain_verification_run(trigger=ChainVerification.Trigger.NIGHTLY)
+    if not result.intact:
+        mail_admins("Audit trail integrity check FAILED", result.message)
+    return {
+        "ok": result.intact,
+        "checked": result.entries_checked,
+        "first_broken_id": result.first_broken_entry_id,
+        "verification_id": result.pk,
+    }
 
 
 @shared_task(acks_late=True)

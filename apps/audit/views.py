@@ -16,7 +16,7 @@ from apps.projects.access import ProjectAccessMixin
 
 from .filters import LAZY_FIELDS, AuditEntryFilter
 from .presentation import attach_change_rows, attach_record_names
-from .selectors import audit_entry_list, auditable_project_ids
+from .selectors import audit_entry_list, chain_verification_latest, may_read_an_audit_trail
 
 CSV_COLUMNS = [
     "id",
@@ -113,8 +113,7 @@ class AuditLogView(LoginRequiredMixin, TemplateView):
     project = None
 
     def check_access(self):
-        user = self.request.user
-        if not (user.has_perm("audit.view_auditentry") or auditable_project_ids(user=user).exists()):
+        if not may_read_an_audit_trail(user=self.request.user):
             raise PermissionDenied("Your roles do not include reading any audit trail.")
 
     def get(self, request, *args, **kwargs):
@@ -145,6 +144,7 @@ class AuditLogView(LoginRequiredMixin, TemplateView):
             page=page,
             entries=attach_record_names(attach_change_rows(page.entries), project=self.project),
             paged=bool(self.request.GET.get("before") or self.request.GET.get("after")),
+            verification=chain_verification_latest(),
             **kwargs,
         )
 

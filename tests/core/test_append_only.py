@@ -25,6 +25,7 @@ def test_every_decision_and_event_record_is_append_only():
     assert {
         "audit.AuditCheckpoint",
         "audit.AuditEntry",
+        "audit.ChainVerification",
         "audit.SecurityEvent",
         "checklists.ItemReview",
         "gates.GateEvent",

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.db.models import Count
 
-from apps.audit.services import audit_checkpoint_record
+from apps.audit.models import ChainVerification
+from apps.audit.services import audit_chain_verification_run, audit_checkpoint_record
 from apps.cadence import services as cadence
 from apps.cadence.choices import ReviewKind
 from apps.checklists import services as checklists
@@ -158,6 +159,16 @@ def test_audit_chain_panel_shows_the_latest_checkpoint(world):
     data = panel_of(world.person(CO), "audit-chain")
     assert data["checkpoint"]["entry_count"] == checkpoint.entry_count
     assert data["checkpoint"]["head_hash"] == checkpoint.head_hash
+
+
+def test_audit_chain_panel_shows_the_latest_verification(world):
+    assert panel_of(world.person(CO), "audit-chain")["verification"] is None
+    audit_chain_verification_run(trigger=ChainVerification.Trigger.NIGHTLY)
+    latest = audit_chain_verification_run(trigger=ChainVerification.Trigger.COMMAND, checkpoint=False)
+    data = panel_of(world.person(CO), "audit-chain")["verification"]
+    assert (data["trigger"], data["intact"], data["entries_checked"]) == ("command", True, latest.entries_checked)
+    assert (data["head_id"], data["head_hash"]) == (latest.head_id, latest.head_hash)
+    assert data["first_broken_entry_id"] is None
 
 
 def test_lifecycle_board_shows_each_gate_as_the_gate_page_words_it(world):

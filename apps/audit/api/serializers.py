@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import AuditEntry
+from ..models import AuditEntry, ChainVerification
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
@@ -31,3 +31,22 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 
     def get_actor(self, entry) -> str | None:
         return entry.actor.username if entry.actor else None
+
+
+class ChainVerificationSerializer(serializers.ModelSerializer):
+    """One recorded verification of the whole hash chain (read-only)."""
+
+    class Meta:
+        model = ChainVerification
+        fields = [
+            "id",
+            "ran_at",
+            "trigger",
+            "intact",
+            "entries_checked",
+            "head_id",
+            "head_hash",
+            "first_broken_entry_id",
+            "message",
+        ]
+        read_only_fields = fields

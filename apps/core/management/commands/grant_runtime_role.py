@@ -10,7 +10,12 @@ from django.db import connection, transaction
 from psycopg import sql
 
 # Append-only at the privilege level too: the runtime role may read and add, never change or empty.
-APPEND_ONLY_TABLES = ("audit_auditentry", "audit_auditcheckpoint", "audit_securityevent")
+APPEND_ONLY_TABLES = (
+    "audit_auditentry",
+    "audit_auditcheckpoint",
+    "audit_chainverification",
+    "audit_securityevent",
+)
 
 
 class Command(BaseCommand):
