@@ -160,3 +160,34 @@ def test_each_choice_set_of_a_field_has_its_own_enum_name():
                 choice_sets[base, name].add(field["x-spec-enum-id"])
     sharing_a_name = [key for key, hashes in choice_sets.items() if len(hashes) > 1 and not hashes <= named]
     assert sharing_a_name == []
+
+
+def _path_parameter_patterns(openapi):
+    """Each path parameter's pattern, by path: {"/api/v1/projects/{project_slug}/models/{model_key}/": {...}}."""
+    patterns = {}
+    for path, operations in openapi["paths"].items():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path":
+                    schema = parameter["schema"]
+                    patterns.setdefault(path, {})[parameter["name"]] = (
+                        r"^\d+$" if schema.get("type") == "integer" else schema.get("pattern", r"^.+$")
+                    )
+    return patterns
+
+
+def test_no_path_parameter_accepts_the_literal_segment_of_a_sibling_route(openapi):
+    """`models/{model_key}/` must not accept "import": GET models/import/ would reach the import route's 405."""
+    patterns = _path_parameter_patterns(openapi)
+    paths = list(openapi["paths"])
+    clashes = []
+    for path, parameters in patterns.items():
+        for name, pattern in parameters.items():
+            prefix, _, rest = path.partition("{" + name + "}")
+            for sibling in paths:
+                if not sibling.startswith(prefix) or sibling == path:
+                    continue
+                segment, _, sibling_rest = sibling[len(prefix) :].partition("/")
+                if segment and "{" not in segment and sibling_rest == rest.lstrip("/") and re.search(pattern, segment):
+                    clashes.append(f"{path}: {name}={segment!r} is {sibling}")
+    assert clashes == []

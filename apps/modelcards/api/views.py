@@ -55,6 +55,9 @@ class MLModelViewSet(
     project_permission_required = {**READ, **WRITE}
     lookup_field = "key"
     lookup_url_kwarg = "model_key"
+    # A key is a slug other than the reserved words, so `models/import/` is never read as a model
+    # (and the schema says so: generated keys cannot hit the import route's 405).
+    lookup_value_regex = rf"(?!(?:{'|'.join(sorted(services.RESERVED_KEYS))})(?:/|$))[-a-zA-Z0-9_]+"
     filter_backends = []
 
     def get_queryset(self):
