@@ -10,8 +10,10 @@ memory (ru_maxrss) before and after rendering.
 """
 
 import argparse
+import datetime
 import io
 import os
+import random
 import resource
 import sys
 import time
@@ -24,13 +26,67 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth.models import Permission  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
+from apps.accounts.models import User  # noqa: E402
+from apps.projects import services as project_services  # noqa: E402
+from apps.projects.choices import LatencyClass, Objective, Role, UseCase  # noqa: E402
 from apps.risks import exports, selectors  # noqa: E402
+from apps.risks.choices import Category  # noqa: E402
+from apps.risks.models import Risk  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchmark_risks import Rollback, make_world  # noqa: E402
+
+class Rollback(Exception):
+    """Leaves the benchmark's data behind nowhere."""
+
+
+def make_world(count: int) -> User:
+    """Two projects with `count` risks between them; returns their Security / Compliance Officer."""
+    suffix = timezone.now().strftime("%H%M%S%f")
+    owner = User.objects.create(username=f"bench-owner-{suffix}", first_name="Bench", last_name="Owner")
+    officer = User.objects.create(username=f"bench-officer-{suffix}", first_name="Bench", last_name="Officer")
+    owner.user_permissions.add(*Permission.objects.filter(content_type__app_label="projects", codename="add_project"))
+    owner = User.objects.get(pk=owner.pk)  # fresh permission cache
+    rng = random.Random(5)
+    today = timezone.localdate()
+    for index, share in enumerate((count // 2, count - count // 2)):
+        project = project_services.project_create(
+            actor=owner,
+            slug=f"bench-{suffix}-{index}",
+            name=f"Benchmark project {index}",
+            problem_statement="Benchmark.",
+            use_case=UseCase.CLASSIFICATION,
+            objective=Objective.PREDICTIVE,
+            latency_class=LatencyClass.BATCH,
+            primary_metric="AUC",
+            guardrail_metrics=["Precision"],
+            minimum_threshold="AUC ≥ 0.8",
+        )
+        project_services.membership_add(actor=owner, project=project, user=officer, role=Role.COMPLIANCE_OFFICER)
+        rows = []
+        for number in range(1, share + 1):
+            impact, likelihood = rng.randint(1, 5), rng.randint(1, 5)
+            rows.append(
+                Risk(
+                    project=project,
+                    number=number,
+                    title=f"Benchmark risk {number}",
+                    description="A risk that exists to be counted.",
+                    category=rng.choice(Category.values),
+                    impact=impact,
+                    likelihood=likelihood,
+                    residual_impact=rng.randint(1, impact),
+                    residual_likelihood=rng.randint(1, likelihood),
+                    owner=rng.choice([owner, officer, None]),
+                    mitigation="Monitor and review weekly.",
+                    next_review_on=today + datetime.timedelta(days=rng.randint(-20, 30)),
+                )
+            )
+        Risk.objects.bulk_create(rows, batch_size=1000)
+    return officer
 
 
 def peak_mb() -> float:

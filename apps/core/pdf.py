@@ -8,6 +8,7 @@ HTML for a browser preview while styling a template.
 
 import mimetypes
 import posixpath
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -16,6 +17,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # Relative links in a PDF template resolve against this origin; the .invalid
@@ -55,6 +57,20 @@ class StaticFilesFetcher(URLFetcher):
         return URLFetcherResponse(url, file.read_bytes(), headers={"Content-Type": content_type})
 
 
+_fonts = threading.local()
+
+
+def font_config() -> FontConfiguration:
+    """One FontConfiguration per thread, reused by every render.
+
+    A new one loads the system's fonts (Fontconfig) and unpacks the @font-face fonts again; reused, both
+    are done once. Per thread, because Pango's font map is not safe to share between threads.
+    """
+    if getattr(_fonts, "config", None) is None:
+        _fonts.config = FontConfiguration()
+    return _fonts.config
+
+
 def pdf_html(template_name: str, context: dict, *, request=None) -> str:
     """The HTML a PDF is printed from (also the browser preview); adds `exported_at` if missing."""
     return render_to_string(template_name, {"exported_at": timezone.now(), **context}, request=request)
@@ -62,8 +78,10 @@ def pdf_html(template_name: str, context: dict, *, request=None) -> str:
 
 def render_document(template_name: str, context: dict, *, request=None):
     """The laid-out WeasyPrint document (its `pages` counted, then `write_pdf(attachments=...)`)."""
-    html = pdf_html(template_name, context, request=request)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).render()
+    html = HTML(
+        string=pdf_html(template_name, context, request=request), base_url=BASE_URL, url_fetcher=StaticFilesFetcher()
+    )
+    return html.render(font_config=font_config())
 
 
 def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:

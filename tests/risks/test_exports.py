@@ -127,6 +127,9 @@ def test_pdf_export_text_contains_the_risk_codes_and_heat_maps(client, register,
     assert response["Content-Type"] == "application/pdf"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "R-001" in text and "R-002" in text
+    # Each row keeps the title and the mitigation, on the ID's line and the sub-line.
+    assert "R-001 · Upstream schema change breaks ingestion" in text
+    assert "Mitigation: Data contract + schema diff alerts" in text and "Mitigation: +1 more control; @ops" in text
     assert "Inherent risk (before mitigation)" in text and "Residual risk (after mitigation)" in text
     assert f"{register.name} · Risk register · exported" in text  # the running header
     assert "Page 1 of" in text
