@@ -54,7 +54,7 @@ def panel_projects(viewer: Viewer, panel: Panel):
     if AUDITOR in panel.roles and AUDITOR in viewer.roles:
         return viewer.visible
     held_on = Membership.objects.filter(user=viewer.user, role__in=panel.roles, project__in=viewer.visible)
-    return Project.objects.filter(pk__in=list(held_on.values_list("project_id", flat=True).distinct()))
+    return Project.objects.filter(pk__in=list(held_on.values_list("project_id", flat=True).distinct().order_by()))
 
 
 def dashboard_for(*, user, today=None) -> Dashboard:
