@@ -94,7 +94,10 @@ def register_agenda_source(
 def register_calendar_source(
     key: str, *, label: str, provider: Callable[..., Iterable[CalendarEntry]], icon: str = "bi-calendar-event"
 ) -> None:
-    """provider(*, projects: QuerySet[Project], first: date, last: date) -> [CalendarEntry].
+    """provider(*, projects: QuerySet[Project], first: date, last: date, limit: int | None) -> [CalendarEntry].
+
+    With a `limit`, the provider answers its first `limit` entries by date (the calendar page
+    asks for one more than it shows, to know whether there are more).
 
     `projects` is already restricted to what the viewer may see; a provider must not
     widen it and should answer in a constant number of queries.
@@ -120,12 +123,34 @@ def reminder_planners() -> dict[str, Callable[..., Iterable[Reminder]]]:
 
 
 def calendar_entries(
-    *, projects: QuerySet, first: datetime.date, last: datetime.date, sources: Iterable[str] | None = None
+    *,
+    projects: QuerySet,
+    first: datetime.date,
+    last: datetime.date,
+    sources: Iterable[str] | None = None,
+    limit: int | None = None,
 ) -> list[CalendarEntry]:
-    """Every registered source's entries between `first` and `last`, by date."""
+    """Every registered source's entries between `first` and `last`, by date (at most `limit` per source)."""
+    return calendar_entries_bounded(projects=projects, first=first, last=last, sources=sources, limit=limit)[0]
+
+
+def calendar_entries_bounded(
+    *,
+    projects: QuerySet,
+    first: datetime.date,
+    last: datetime.date,
+    sources: Iterable[str] | None = None,
+    limit: int | None = None,
+) -> tuple[list[CalendarEntry], list[str]]:
+    """calendar_entries, and the keys of the sources that hold more than `limit` entries in the range."""
     wanted = set(sources) if sources else None
     entries: list[CalendarEntry] = []
+    more: list[str] = []
     for key, source in _registries.calendar.items():
         if wanted is None or key in wanted:
-            entries.extend(source.provider(projects=projects, first=first, last=last))
-    return sorted(entries, key=lambda entry: (entry.day, entry.source, entry.title))
+            found = list(source.provider(projects=projects, first=first, last=last, limit=limit and limit + 1))
+            if limit is not None and len(found) > limit:
+                more.append(key)
+                found = found[:limit]
+            entries.extend(found)
+    return sorted(entries, key=lambda entry: (entry.day, entry.source, entry.title)), more

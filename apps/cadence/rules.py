@@ -8,6 +8,7 @@ expand to millions of dates).
 """
 
 import datetime
+import functools
 import re
 
 from dateutil.rrule import rrule, rrulestr
@@ -56,6 +57,13 @@ def parse_rule(rule: str, starts_on: datetime.date) -> rrule:
         raise ValidationError({"rule": f"This is not a valid RFC 5545 rule: {error}."}) from error
 
 
+@functools.lru_cache(maxsize=4096)
+def _parsed(rule: str, starts_on: datetime.date) -> rrule:
+    """parse_rule, remembered: a page may expand the same few rules for a thousand series (only
+    iterated, never changed, so sharing the object is safe)."""
+    return parse_rule(rule, starts_on)
+
+
 def normalise_rule(rule: str, starts_on: datetime.date) -> str:
     """The rule as dateutil writes it back (so equal rules compare equal)."""
     return rule_text(parse_rule(rule, starts_on)) if rule.strip() else ""
@@ -63,9 +71,9 @@ def normalise_rule(rule: str, starts_on: datetime.date) -> str:
 
 def expand(rule: str, starts_on: datetime.date, first: datetime.date, last: datetime.date) -> list[datetime.date]:
     """The rule's dates between `first` and `last`, both included (at most MAX_DATES)."""
-    if not rule or last < first:
+    if not rule or last < first or starts_on > last:
         return []
-    recurrence = parse_rule(rule, starts_on)
+    recurrence = _parsed(rule, starts_on)
     dates = []
     for moment in recurrence.xafter(_midnight(max(first, starts_on)), count=MAX_DATES, inc=True):
         if moment.date() > last:

@@ -52,26 +52,47 @@ def series_get(*, user, project: Project, pk: int) -> ReviewSeries:
     return get_object_or_404(ReviewSeries.objects.select_related("project"), project=project, pk=pk)
 
 
+def series_for_dates(series: QuerySet) -> QuerySet:
+    """Series with only what their dates and a meeting's line need: a page may read a thousand
+    projects' series, and their purpose and audit columns (and the projects' profiles) would be
+    most of the bytes."""
+    return series.select_related("project").only(
+        "project_id",
+        "kind",
+        "title",
+        "chair_role",
+        "attendee_roles",
+        "starts_on",
+        "rule",
+        "paused_on",
+        "project__name",
+        "project__key",
+        "project__slug",
+    )
+
+
 def series_occurrences(
-    *, series_list: list[ReviewSeries], first: datetime.date, last: datetime.date
+    *, series_list: list[ReviewSeries], first: datetime.date, last: datetime.date, limit: int | None = None
 ) -> list[ReviewOccurrence]:
-    """Every occurrence of the series between two dates: recorded rows and the rule's other dates."""
-    rows = {
-        (row.series_id, row.scheduled_on): row
-        for row in ReviewOccurrence.objects.filter(
-            series__in=series_list, scheduled_on__gte=first, scheduled_on__lte=last
-        ).select_related("series", "project")
-    }
-    occurrences = list(rows.values())
-    for series in series_list:
-        for day in series.dates_between(first, last):
-            if (series.pk, day) not in rows:
-                occurrences.append(
-                    ReviewOccurrence(
-                        series=series, project=series.project, project_id=series.project_id, scheduled_on=day
-                    )
-                )
-    return sorted(occurrences, key=lambda occurrence: (occurrence.scheduled_on, occurrence.series_id))
+    """Every occurrence of the series between two dates: recorded rows and the rule's other dates,
+    by date (the first `limit` of them when given)."""
+    by_pk = {series.pk: series for series in series_list}
+    rows = {}
+    # The rows take their series and project from the list (already read) instead of a join.
+    for row in ReviewOccurrence.objects.filter(series__in=list(by_pk), scheduled_on__gte=first, scheduled_on__lte=last):
+        row.series = by_pk[row.series_id]
+        row.project = row.series.project
+        rows[(row.series_id, row.scheduled_on)] = row
+    # Dates first, objects after: a thousand projects' series give thousands of dates a month,
+    # and only the first `limit` need a (costly) model instance.
+    keys = set(rows)
+    keys.update((series.pk, day) for series in series_list for day in series.dates_between(first, last))
+    chosen = sorted(keys, key=lambda key: (key[1], key[0]))[:limit]
+    return [rows.get(key) or _unrecorded(by_pk[key[0]], key[1]) for key in chosen]
+
+
+def _unrecorded(series: ReviewSeries, day: datetime.date) -> ReviewOccurrence:
+    return ReviewOccurrence(series=series, project=series.project, project_id=series.project_id, scheduled_on=day)
 
 
 def occurrence_get(*, user, project: Project, series_pk: int, day: datetime.date) -> ReviewOccurrence | None:

@@ -145,10 +145,11 @@ def agenda_regulatory_change(*, project, on, since):
 # --- Calendar -----------------------------------------------------------------------------
 
 
-def calendar_reviews(*, projects, first, last):
-    from .selectors import series_occurrences
+def calendar_reviews(*, projects, first, last, limit=None):
+    from .selectors import series_for_dates, series_occurrences
 
-    series = list(ReviewSeries.objects.filter(project__in=projects).select_related("project"))
+    series = list(series_for_dates(ReviewSeries.objects.filter(project__in=projects)))
+    occurrences = series_occurrences(series_list=series, first=first, last=last, limit=limit)
     return [
         CalendarEntry(
             "reviews",
@@ -160,14 +161,15 @@ def calendar_reviews(*, projects, first, last):
             f"{occurrence.series.get_kind_display()} review of {occurrence.project}",
             occurrence.status,
         )
-        for occurrence in series_occurrences(series_list=series, first=first, last=last)
+        for occurrence in occurrences
     ]
 
 
-def calendar_signoffs(*, projects, first, last):
+def calendar_signoffs(*, projects, first, last, limit=None):
     requests = SignoffRequest.objects.filter(
         project__in=projects, state=RequestState.OPEN, due_on__gte=first, due_on__lte=last
     ).select_related("project")
+    requests = requests.order_by("due_on", "pk")[:limit]
     return [
         CalendarEntry(
             "signoffs",
@@ -183,10 +185,11 @@ def calendar_signoffs(*, projects, first, last):
     ]
 
 
-def calendar_deliverables(*, projects, first, last):
+def calendar_deliverables(*, projects, first, last, limit=None):
     deliverables = ProjectDeliverable.objects.filter(
         project__in=projects, next_due_on__gte=first, next_due_on__lte=last
     ).select_related("project", "deliverable")
+    deliverables = deliverables.order_by("next_due_on", "pk")[:limit]
     return [
         CalendarEntry(
             "deliverables",
@@ -202,10 +205,11 @@ def calendar_deliverables(*, projects, first, last):
     ]
 
 
-def calendar_risk_reviews(*, projects, first, last):
+def calendar_risk_reviews(*, projects, first, last, limit=None):
     risks = Risk.objects.filter(
         project__in=projects, status__in=LIVE_STATUSES, next_review_on__gte=first, next_review_on__lte=last
     ).select_related("project")
+    risks = risks.order_by("next_review_on", "pk")[:limit]
     return [
         CalendarEntry(
             "risk-reviews",
@@ -221,10 +225,11 @@ def calendar_risk_reviews(*, projects, first, last):
     ]
 
 
-def calendar_acceptance_expiries(*, projects, first, last):
+def calendar_acceptance_expiries(*, projects, first, last, limit=None):
     risks = Risk.objects.filter(
         project__in=projects, status=RiskStatus.ACCEPTED, accepted_until__gte=first, accepted_until__lte=last
     ).select_related("project")
+    risks = risks.order_by("accepted_until", "pk")[:limit]
     return [
         CalendarEntry(
             "acceptance-expiries",
@@ -239,10 +244,11 @@ def calendar_acceptance_expiries(*, projects, first, last):
     ]
 
 
-def calendar_actions(*, projects, first, last):
+def calendar_actions(*, projects, first, last, limit=None):
     actions = ActionItem.objects.filter(
         project__in=projects, done_on=None, due_on__gte=first, due_on__lte=last
     ).select_related("project", "owner", "occurrence__series", "occurrence__project")
+    actions = actions.order_by("due_on", "pk")[:limit]
     return [
         CalendarEntry(
             "review-actions",

@@ -377,6 +377,9 @@ class CalendarView(LoginRequiredMixin, TemplateView):
 
     template_name = "cadence/calendar.html"
     AGENDA_DAYS = 60
+    # Entries per kind on one page: a thousand projects date tens of thousands of things a month,
+    # which no one reads on a grid; past this the page says so and points to the filters.
+    PER_SOURCE_LIMIT = 100
 
     def get_context_data(self, **kwargs):
         request = self.request
@@ -394,11 +397,14 @@ class CalendarView(LoginRequiredMixin, TemplateView):
             last = first + datetime.timedelta(days=self.AGENDA_DAYS)
         project_list = list(projects.only("id", "name", "slug"))
         names = {project.pk: project.name for project in project_list}
+        found, more = registry.calendar_entries_bounded(
+            projects=scope, first=first, last=last, sources=kinds or None, limit=self.PER_SOURCE_LIMIT
+        )
         entries = [
             SimpleNamespace(
                 **asdict(entry), project_name=names.get(entry.project_id, ""), source_label=sources[entry.source].label
             )
-            for entry in registry.calendar_entries(projects=scope, first=first, last=last, sources=kinds or None)
+            for entry in found
         ]
         shown = datetime.date(year, month, 1)
         previous = (shown - datetime.timedelta(days=1)).replace(day=1)
@@ -418,6 +424,8 @@ class CalendarView(LoginRequiredMixin, TemplateView):
             following=following,
             weeks=calendars.month_grid(year, month, entries) if view == "month" else None,
             entries=entries,
+            more_labels=[sources[key].label for key in more],
+            per_source_limit=self.PER_SOURCE_LIMIT,
             filter_query=query.urlencode(),
             statuses=OccurrenceStatus,
             **kwargs,

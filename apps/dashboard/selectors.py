@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from apps.projects.access import visible_projects
@@ -37,9 +39,15 @@ def viewer_for(*, user, today=None) -> Viewer:
     """Who `user` is on the dashboard: their visible projects and the roles they hold on them (three queries).
 
     The visible projects are read once, as ids: every provider filters on them, and a list of ids
-    costs PostgreSQL less than the permission tables' subquery repeated in twenty queries.
+    costs PostgreSQL less than the permission tables' subquery repeated in twenty queries. On
+    PostgreSQL the ids go as one array parameter: a thousand separate parameters cost Django ~5 ms to
+    bind in each of those queries.
     """
-    visible = Project.objects.filter(pk__in=list(visible_projects(user).values_list("pk", flat=True)))
+    ids = list(visible_projects(user).values_list("pk", flat=True))
+    if connection.vendor == "postgresql":
+        visible = Project.objects.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,)))
+    else:
+        visible = Project.objects.filter(pk__in=ids)
     held = set(
         Membership.objects.filter(user=user, project__in=visible).values_list("role", flat=True).distinct().order_by()
     )
@@ -54,7 +62,7 @@ def panel_projects(viewer: Viewer, panel: Panel):
     if AUDITOR in panel.roles and AUDITOR in viewer.roles:
         return viewer.visible
     held_on = Membership.objects.filter(user=viewer.user, role__in=panel.roles, project__in=viewer.visible)
-    return Project.objects.filter(pk__in=list(held_on.values_list("project_id", flat=True).distinct()))
+    return Project.objects.filter(pk__in=list(held_on.values_list("project_id", flat=True).distinct().order_by()))
 
 
 def dashboard_for(*, user, today=None) -> Dashboard:

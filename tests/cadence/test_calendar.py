@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from apps.cadence import services
 from apps.cadence.choices import ReviewKind
+from apps.cadence.views import CalendarView
 from apps.projects import services as project_services
 from apps.projects.models import Membership
 from tests.factories import ProjectFactory
@@ -141,3 +142,20 @@ def test_feeds_page_shows_the_new_url_once(client, weekly, team, today):
     response = client.post(reverse("cadence:feeds"), {"project": "", "action": "create"}, follow=True)
     assert "/calendar/ics/" in response.text
     assert "/calendar/ics/" not in client.get(reverse("cadence:feeds")).text
+
+
+def test_calendar_shows_a_bounded_number_per_kind_and_says_there_are_more(client, weekly, team, today, monkeypatch):
+    _login(client, team["owner"])
+    params = {"view": "agenda", "kind": "reviews", "project": weekly.project.slug}
+    everything = client.get(reverse("cadence:calendar"), params)
+    row = '<td class="text-nowrap">'
+    assert everything.text.count(row) > 3
+    assert "data-calendar-more" not in everything.text
+
+    monkeypatch.setattr(CalendarView, "PER_SOURCE_LIMIT", 3)
+    bounded = client.get(reverse("cadence:calendar"), params)
+    assert bounded.text.count(row) == 3
+    assert "Mon 30 Nov 2026" in bounded.text  # the earliest come first
+    assert "data-calendar-more" in bounded.text
+    assert "Only the first 3 of each kind are shown" in bounded.text
+    assert "there are more governance reviews in this period" in bounded.text

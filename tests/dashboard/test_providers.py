@@ -11,6 +11,7 @@ from apps.audit.services import audit_chain_verification_run, audit_checkpoint_r
 from apps.cadence import services as cadence
 from apps.cadence.choices import ReviewKind
 from apps.checklists import services as checklists
+from apps.dashboard.registry import LIST_LIMIT
 from apps.gates.choices import GateState
 from apps.incidents.models import Incident
 from apps.projects.choices import Role, Stage
@@ -124,6 +125,27 @@ def test_reviews_this_week_are_the_series_whose_chair_or_attendee_role_you_hold(
     assert chaired[0].due_on == monday and chaired[0].detail.startswith("You chair")
     assert attended[0].detail.startswith("You attend")
     assert not [item for item in queue_of(world.person(SPONSOR), "reviews-this-week").items if "stand-in" in item.title]
+
+
+def test_reviews_this_week_show_the_first_lines_and_count_them_all(world):
+    for title in ("Morning review", "Evening review"):
+        cadence.series_create(
+            actor=world.owner,
+            project=world.projects[0],
+            kind=ReviewKind.WEEKLY,
+            title=title,
+            starts_on=world.today - datetime.timedelta(days=14),
+            rule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU",
+            chair_role=Role.COMPLIANCE_OFFICER,
+        )
+    section = queue_of(world.person(CO), "reviews-this-week")
+    daily = [item for item in section.items if item.title in ("Morning review", "Evening review")]
+    assert len(section.items) == LIST_LIMIT
+    assert section.total >= 14 > LIST_LIMIT  # two meetings every day of the week, besides the defaults
+    assert [item.due_on for item in section.items] == sorted(item.due_on for item in section.items)
+    assert daily[0].due_on == world.today - datetime.timedelta(days=world.today.weekday())
+    # The overdue count covers the meetings beyond the lines too: every earlier day of the week, twice.
+    assert section.overdue >= 2 * world.today.weekday()
 
 
 def test_risk_posture_counts_match_the_register(world):
