@@ -67,6 +67,12 @@ def page(browser, live_server):
     assert page.problems == [], page.problems
 
 
+def open_projects(page):
+    """From the dashboard to the project list, by the sidebar as a person would."""
+    page.get_by_role("link", name="Projects", exact=True).click()
+    page.wait_for_url("**/projects/")
+
+
 @pytest.fixture
 def login(page):
     def sign_in(username, password):
@@ -74,6 +80,7 @@ def login(page):
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(DASHBOARD)
+        page.wait_for_url(DASHBOARD)  # signing in lands on "What needs me"
+        open_projects(page)
 
     return sign_in

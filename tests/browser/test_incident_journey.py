@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from apps.incidents.models import Incident
 from apps.projects.choices import Role
-from tests.browser.conftest import DASHBOARD
+from tests.browser.conftest import DASHBOARD, open_projects
 from tests.factories import PASSWORD, ProjectFactory, UserFactory, add_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,6 +30,7 @@ def _sign_in(browser, live_server, username):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(DASHBOARD)
+    open_projects(page)
     return page
 
 
