@@ -87,27 +87,13 @@ from django.utils import timezone  # noqa: E402
 
 from apps.accounts.choices import PortalGroup  # noqa: E402
 from apps.accounts.models import User  # noqa: E402
+from scripts.benchdata import bench_risk, project_fields  # noqa: E402
 
 MARKER = "bench-done"  # the slug of the last project built: the data set is complete
 PASSWORD = "bench-password-2026"  # noqa: S105 - the benchmark database's own user
 
 
 # --- Building the data set -------------------------------------------------------------
-
-
-def _project_fields(index: int) -> dict:
-    from apps.projects.choices import LatencyClass, Objective, UseCase
-
-    return {
-        "name": f"Benchmark project {index:04d}",
-        "problem_statement": "A project that exists to be measured.",
-        "use_case": UseCase.CLASSIFICATION,
-        "objective": Objective.PREDICTIVE,
-        "latency_class": LatencyClass.BATCH,
-        "primary_metric": "AUC",
-        "guardrail_metrics": ["Precision"],
-        "minimum_threshold": "AUC ≥ 0.8",
-    }
 
 
 def _people():
@@ -138,7 +124,6 @@ def build(projects: int, risks: int) -> None:
     from apps.projects import services as project_services
     from apps.projects.choices import Role
     from apps.projects.models import Project
-    from apps.risks.choices import Category
     from apps.risks.models import Risk, RiskRegister
     from apps.signoffs.approvers import ApproverSpec
     from apps.signoffs.services import signoff_request
@@ -157,7 +142,8 @@ def build(projects: int, risks: int) -> None:
         if Project.objects.filter(slug=slug).exists():
             continue
         with transaction.atomic():
-            project = project_services.project_create(actor=creator, slug=slug, **_project_fields(index))
+            fields = project_fields(f"Benchmark project {index:04d}")
+            project = project_services.project_create(actor=creator, slug=slug, **fields)
             project_services.membership_add(actor=creator, project=project, user=officer, role=Role.COMPLIANCE_OFFICER)
             for owner in rng.sample(owners, 3):
                 project_services.membership_add(actor=creator, project=project, user=owner, role=Role.DATA_SCIENTIST)
@@ -187,21 +173,13 @@ def build(projects: int, risks: int) -> None:
     bench_projects = list(Project.objects.filter(slug__startswith="bench").order_by("id"))
     for project in bench_projects:
         for number in range(1, per_project + 1):
-            impact, likelihood = rng.randint(1, 5), rng.randint(1, 5)
             rows.append(
-                Risk(
+                bench_risk(
                     project=project,
                     number=number,
-                    title=f"Benchmark risk {number}",
-                    description="A risk that exists to be counted.",
-                    category=rng.choice(Category.values),
-                    impact=impact,
-                    likelihood=likelihood,
-                    residual_impact=rng.randint(1, impact),
-                    residual_likelihood=rng.randint(1, likelihood),
-                    owner=rng.choice([*owners[:10], None]),
-                    mitigation="Monitor and review weekly.",
-                    next_review_on=today + datetime.timedelta(days=rng.randint(-20, 30)),
+                    rng=rng,
+                    owners=[*owners[:10], None],
+                    today=today,
                     created_by=creator,
                 )
             )
@@ -335,7 +313,7 @@ def project_creation(repeat: int) -> tuple[float, float, int]:
         for n in range(repeat + 1):
             with QueryCounter() as captured:
                 start = time.perf_counter()
-                project_services.project_create(actor=creator, **_project_fields(90_000 + n))
+                project_services.project_create(actor=creator, **project_fields(f"Benchmark project {90_000 + n:04d}"))
                 elapsed = (time.perf_counter() - start) * 1000
             if n:  # the first one warms up
                 timings.append(elapsed)

@@ -44,9 +44,10 @@ from apps.incidents.choices import Category as IncidentCategory  # noqa: E402
 from apps.incidents.choices import Severity, Status  # noqa: E402
 from apps.incidents.models import ActionItem, Incident  # noqa: E402
 from apps.projects import services as project_services  # noqa: E402
-from apps.projects.choices import LatencyClass, Objective, Role, Stage, UseCase  # noqa: E402
-from apps.risks.choices import Category, RiskStatus  # noqa: E402
+from apps.projects.choices import Role, Stage  # noqa: E402
+from apps.risks.choices import RiskStatus  # noqa: E402
 from apps.risks.models import Risk  # noqa: E402
+from scripts.benchdata import bench_risk, project_fields  # noqa: E402
 
 PEOPLE = {
     "compliance officer": Role.COMPLIANCE_OFFICER,
@@ -83,18 +84,13 @@ def make_world(projects: int, risks: int) -> dict[str, User]:
         project = project_services.project_create(
             actor=owner,
             slug=f"bench-{suffix}-{index}",
-            name=f"Benchmark project {index:03d}",
-            problem_statement="Benchmark.",
-            use_case=UseCase.CLASSIFICATION,
-            objective=Objective.PREDICTIVE,
-            latency_class=LatencyClass.BATCH,
-            primary_metric="AUC",
-            guardrail_metrics=["Precision"],
-            minimum_threshold="AUC ≥ 0.8",
-            annual_benefit=rng.randint(100, 900) * 1000,
-            annual_cost=rng.randint(50, 600) * 1000,
-            initial_investment=rng.randint(50, 500) * 1000,
-            current_stage=rng.choice(Stage.values),
+            **project_fields(
+                f"Benchmark project {index:03d}",
+                annual_benefit=rng.randint(100, 900) * 1000,
+                annual_cost=rng.randint(50, 600) * 1000,
+                initial_investment=rng.randint(50, 500) * 1000,
+                current_stage=rng.choice(Stage.values),
+            ),
         )
         for label, role in PEOPLE.items():
             project_services.membership_add(actor=owner, project=project, user=people[label], role=role)
@@ -104,28 +100,20 @@ def make_world(projects: int, risks: int) -> dict[str, User]:
     scientist = people["data scientist"]
     rows = []
     for index in range(risks):
-        project = created[index % projects]
-        impact, likelihood = rng.randint(1, 5), rng.randint(1, 5)
         status = rng.choice(
             [RiskStatus.OPEN, RiskStatus.OPEN, RiskStatus.MITIGATING, RiskStatus.ACCEPTED, RiskStatus.CLOSED]
         )
+        accepted_until = today + datetime.timedelta(days=rng.randint(1, 90)) if status == RiskStatus.ACCEPTED else None
         rows.append(
-            Risk(
-                project=project,
+            bench_risk(
+                project=created[index % projects],
                 number=index // projects + 1,
-                title=f"Benchmark risk {index}",
-                category=rng.choice(Category.values),
-                impact=impact,
-                likelihood=likelihood,
-                residual_impact=rng.randint(1, impact),
-                residual_likelihood=rng.randint(1, likelihood),
-                owner=rng.choice([scientist, owner, None]),
-                mitigation="Monitor and review weekly.",
+                rng=rng,
+                owners=[scientist, owner, None],
+                today=today,
+                review_days=(-30, 30),
                 status=status,
-                accepted_until=today + datetime.timedelta(days=rng.randint(1, 90))
-                if status == RiskStatus.ACCEPTED
-                else None,
-                next_review_on=today + datetime.timedelta(days=rng.randint(-30, 30)),
+                accepted_until=accepted_until,
             )
         )
     Risk.objects.bulk_create(rows, batch_size=2000)

@@ -10,7 +10,6 @@ memory (ru_maxrss) before and after rendering.
 """
 
 import argparse
-import datetime
 import io
 import os
 import random
@@ -33,10 +32,10 @@ from pypdf import PdfReader  # noqa: E402
 
 from apps.accounts.models import User  # noqa: E402
 from apps.projects import services as project_services  # noqa: E402
-from apps.projects.choices import LatencyClass, Objective, Role, UseCase  # noqa: E402
+from apps.projects.choices import Role  # noqa: E402
 from apps.risks import exports, selectors  # noqa: E402
-from apps.risks.choices import Category  # noqa: E402
 from apps.risks.models import Risk  # noqa: E402
+from scripts.benchdata import bench_risk, project_fields  # noqa: E402
 
 
 class Rollback(Exception):
@@ -54,37 +53,12 @@ def make_world(count: int) -> User:
     today = timezone.localdate()
     for index, share in enumerate((count // 2, count - count // 2)):
         project = project_services.project_create(
-            actor=owner,
-            slug=f"bench-{suffix}-{index}",
-            name=f"Benchmark project {index}",
-            problem_statement="Benchmark.",
-            use_case=UseCase.CLASSIFICATION,
-            objective=Objective.PREDICTIVE,
-            latency_class=LatencyClass.BATCH,
-            primary_metric="AUC",
-            guardrail_metrics=["Precision"],
-            minimum_threshold="AUC ≥ 0.8",
+            actor=owner, slug=f"bench-{suffix}-{index}", **project_fields(f"Benchmark project {index}")
         )
         project_services.membership_add(actor=owner, project=project, user=officer, role=Role.COMPLIANCE_OFFICER)
         rows = []
         for number in range(1, share + 1):
-            impact, likelihood = rng.randint(1, 5), rng.randint(1, 5)
-            rows.append(
-                Risk(
-                    project=project,
-                    number=number,
-                    title=f"Benchmark risk {number}",
-                    description="A risk that exists to be counted.",
-                    category=rng.choice(Category.values),
-                    impact=impact,
-                    likelihood=likelihood,
-                    residual_impact=rng.randint(1, impact),
-                    residual_likelihood=rng.randint(1, likelihood),
-                    owner=rng.choice([owner, officer, None]),
-                    mitigation="Monitor and review weekly.",
-                    next_review_on=today + datetime.timedelta(days=rng.randint(-20, 30)),
-                )
-            )
+            rows.append(bench_risk(project=project, number=number, rng=rng, owners=[owner, officer, None], today=today))
         Risk.objects.bulk_create(rows, batch_size=1000)
     return officer
 
