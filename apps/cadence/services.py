@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.audit.services import audit_bulk_create
 from apps.core.permissions import has_object_perm
 from apps.projects import roles
 from apps.projects.access import visible_projects
@@ -166,24 +167,24 @@ def series_defaults_apply(*, actor, project: Project) -> list[ReviewSeries]:
     first meeting is one period later: a week, a calendar month, three calendar months.
     """
     anchor = timezone.localdate()
-    created = []
+    have = set(ReviewSeries.objects.filter(project=project).values_list("kind", flat=True))
+    series = []
     for spec in DEFAULT_SERIES:
-        if ReviewSeries.objects.filter(project=project, kind=spec["kind"]).exists():
+        if spec["kind"] in have:
             continue
         rule = rules.default_rule(spec["kind"], anchor)
-        created.append(
-            _series_save(
-                ReviewSeries(
-                    project=project,
-                    starts_on=rules.next_date(rule, anchor, anchor),
-                    rule=rule,
-                    lead_days=DEFAULT_LEAD_DAYS[spec["kind"]],
-                    created_by=actor,
-                    **spec,
-                )
-            )
+        one = ReviewSeries(
+            project=project,
+            starts_on=rules.next_date(rule, anchor, anchor),
+            rule=rule,
+            lead_days=DEFAULT_LEAD_DAYS[spec["kind"]],
+            created_by=actor,
+            **spec,
         )
-    return created
+        # The project and actor were just read; the constraints are the database's.
+        one.full_clean(exclude=["project", "created_by"], validate_constraints=False)
+        series.append(one)
+    return audit_bulk_create(ReviewSeries, series) if series else []
 
 
 # --- Occurrences -------------------------------------------------------------------------

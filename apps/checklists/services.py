@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from apps.audit.services import audit_bulk_create
 from apps.core.sentinels import UNSET, Unset
 from apps.core.uploads import check_upload, stored_upload
 from apps.projects.changes import project_records_changed
@@ -229,12 +230,23 @@ def checklist_apply(*, actor, project: Project, template: ChecklistTemplate) -> 
 def checklists_apply_defaults(*, actor, project: Project) -> list[ProjectChecklist]:
     """Apply every default template the project does not have yet (idempotent)."""
     ensure_project_writable(project)
+    project_lock(project.pk)
     applied = set(ProjectChecklist.objects.filter(project=project).values_list("template_id", flat=True))
-    return [
-        checklist_apply(actor=actor, project=project, template=template)
-        for template in default_templates(project=project)
-        if template.pk not in applied
-    ]
+    checklists = []
+    for template in default_templates(project=project):
+        if template.pk in applied:
+            continue
+        checklist = ProjectChecklist(
+            project=project, template=template, version=template.current_version, applied_by=actor
+        )
+        # The project, templates and actor were just read; the unique (project, template) is the database's.
+        checklist.full_clean(exclude=["project", "template", "version", "applied_by"], validate_constraints=False)
+        checklists.append(checklist)
+    if not checklists:
+        return []
+    created = audit_bulk_create(ProjectChecklist, checklists)  # one audit entry each, a few statements
+    project_records_changed(project=project)
+    return created
 
 
 @transaction.atomic

@@ -160,8 +160,13 @@ def project_deliverables_setup(*, actor, project: Project) -> list[ProjectDelive
                 project=project, deliverable=deliverable, owner=default_owner, updated_by=actor
             )
             _refresh_due(current)
-            # Project, deliverable and people were just read: checking each foreign key would cost queries.
-            current.full_clean(exclude=["project", "deliverable", "owner", "updated_by"], validate_unique=False)
+            # Project, deliverable and people were just read: checking each foreign key would cost queries;
+            # the constraints (one row per deliverable, a known status) are the database's.
+            current.full_clean(
+                exclude=["project", "deliverable", "owner", "updated_by"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
             created.append(current)
         elif current.owner_id is None and default_owner is not None:
             current.owner = default_owner

@@ -131,9 +131,9 @@ def raci_matrix_setup(*, actor, project: Project) -> RaciMatrix:
         )
         for role, letters in cells.items():
             for letter in sorted(letters, key=Letter.values.index):
-                assignment = RaciAssignment(project=project, activity=activity, role=role, letter=letter)
-                assignment.full_clean(exclude=["project", "activity"], validate_constraints=False)
-                assignments.append(assignment)
+                assignments.append(RaciAssignment(project=project, activity=activity, role=role, letter=letter))
+    # The cells are the guide's defaults, not input; the database's constraints (known role and
+    # letter, one Accountable) refuse a wrong default and the transaction saves nothing.
     audit_bulk_create(RaciAssignment, assignments)
     added = bool(activities)
     if added and have:  # a registry deliverable arrived after the matrix was made
