@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from guardian.shortcuts import (
     assign_perm,
     get_objects_for_user,
@@ -26,10 +26,27 @@ def _codename(perm: str) -> str:
 
 
 def objects_for(user, perm: str, queryset: QuerySet) -> QuerySet:
-    """The objects of `queryset` on which `user` holds `perm`, per object or portal-wide."""
+    """The objects of `queryset` on which `user` holds `perm`, per object or portal-wide.
+
+    guardian's get_objects_for_user, with the sub-select it builds for direct foreign-key
+    permission tables made plain (the person's grants and their groups' on the model's
+    permission, no casts, no re-select of the whole table): every list of the portal filters
+    on it, and PostgreSQL plans the simpler form several milliseconds faster.
+    """
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
-    return get_objects_for_user(user, perm, queryset, accept_global_perms=True)
+    user_model, group_model = get_user_obj_perms_model(queryset.model), get_group_obj_perms_model(queryset.model)
+    if user_model.objects.is_generic() or group_model.objects.is_generic():
+        return get_objects_for_user(user, perm, queryset, accept_global_perms=True)
+    if user.is_superuser or user.has_perm(perm):
+        return queryset
+    permission = Q(
+        permission__content_type=ContentType.objects.get_for_model(queryset.model),
+        permission__codename=_codename(perm),
+    )
+    own = user_model.objects.filter(permission, user=user).values("content_object_id")
+    groups = group_model.objects.filter(permission, group__user=user).values("content_object_id")
+    return queryset.filter(Q(pk__in=own) | Q(pk__in=groups))
 
 
 def object_perms(user, obj: Model) -> frozenset[str]:

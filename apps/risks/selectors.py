@@ -28,7 +28,8 @@ from .models import (
 )
 
 
-def _visible_risks(*, user, project: Project | None = None) -> QuerySet[Risk]:
+def visible_risks(*, user, project: Project | None = None) -> QuerySet[Risk]:
+    """The risks `user` may see (of `project` when given), unfiltered and unsorted, with what a row shows."""
     queryset = Risk.objects.select_related("project", "owner", "last_reviewed_by")
     if project is not None:
         # The caller resolved `project` among the user's visible projects (ProjectAccessMixin).
@@ -40,15 +41,11 @@ def risk_filter(*, user, filters, project: Project | None = None, default_sort: 
     """The register's FilterSet over the risks `user` may see (its `.qs` is the filtered, sorted list)."""
     return RiskFilter(
         filters,
-        queryset=_visible_risks(user=user, project=project),
+        queryset=visible_risks(user=user, project=project),
         user=user,
         project=project,
         default_sort=default_sort,
     )
-
-
-def risk_list(*, user, filters=None, project: Project | None = None, default_sort: str = "code") -> QuerySet[Risk]:
-    return risk_filter(user=user, filters=filters or {}, project=project, default_sort=default_sort).qs
 
 
 def risk_get(*, user, project: Project, code: str) -> Risk | None:
@@ -56,7 +53,7 @@ def risk_get(*, user, project: Project, code: str) -> Risk | None:
     number = parse_code(code)
     if number is None:
         return None
-    return _visible_risks(user=user, project=project).filter(number=number).first()
+    return visible_risks(user=user, project=project).filter(number=number).first()
 
 
 def risk_register_settings(*, project: Project) -> RiskRegister:

@@ -221,6 +221,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "apps.core.api.errors.portal_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# The hot list endpoints' pages, kept while the audit chain's head stands still (apps/audit/caching.py); 0: off.
+API_LIST_CACHE_SECONDS = env.int("API_LIST_CACHE_SECONDS", default=300)
 SPECTACULAR_SETTINGS = {
     "TITLE": "ML Governance Portal API",
     "DESCRIPTION": "Projects, roles and the audit trail of the ML governance portal.",

@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from apps.core.api.serializers import QuickReadMixin
+
 from ..models import User
 
 
-class UserSummarySerializer(serializers.ModelSerializer):
+class UserSummarySerializer(QuickReadMixin, serializers.ModelSerializer):
     """The public face of a user inside the portal."""
 
     display_name = serializers.CharField(read_only=True)

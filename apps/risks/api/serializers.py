@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from apps.accounts.api.serializers import UserSummarySerializer
+from apps.core.api.serializers import QuickReadMixin
 
 from ..choices import Band, RiskStatus
 from ..importing import owner_resolution_text
@@ -9,7 +10,7 @@ from ..models import Risk, RiskAcceptance, RiskImport, RiskReview
 from ..services import MAX_ACCEPTANCE_DAYS, RISK_EDITABLE_FIELDS, SIGNOFF_DUE_DAYS
 
 
-class RiskSerializer(serializers.ModelSerializer):
+class RiskSerializer(QuickReadMixin, serializers.ModelSerializer):
     """A risk with its scores, bands and review state. Writes go through the register's services."""
 
     code = serializers.CharField(read_only=True)

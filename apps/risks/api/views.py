@@ -12,6 +12,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from apps.audit.caching import AuditedListCacheMixin
 from apps.core.permissions import object_perms
 from apps.documents.api.serializers import GeneratedDocumentSerializer
 from apps.projects import roles
@@ -51,7 +52,7 @@ WRITE_PERMISSIONS = {
 
 
 @extend_schema(tags=["risks"])
-class RiskViewSet(ProjectScopedAPIMixin, viewsets.ModelViewSet):
+class RiskViewSet(AuditedListCacheMixin, ProjectScopedAPIMixin, viewsets.ModelViewSet):
     """A project's risk register. Codes (R-001, ...) are given by the portal and never reused."""
 
     queryset = Risk.objects.none()  # for schema introspection; requests use get_queryset()
@@ -69,7 +70,8 @@ class RiskViewSet(ProjectScopedAPIMixin, viewsets.ModelViewSet):
         return {**READ, "POST": needed, "PUT": needed, "PATCH": needed, "DELETE": needed}
 
     def get_queryset(self):
-        return selectors.risk_list(user=self.request.user, project=self.parent_project)
+        # Unsorted: the list's filter backend filters and sorts it (once), other actions look one risk up.
+        return selectors.visible_risks(user=self.request.user, project=self.parent_project)
 
     def filter_queryset(self, queryset):
         return super().filter_queryset(queryset) if self.action == "list" else queryset
@@ -235,7 +237,7 @@ class RiskImportViewSet(ProjectScopedAPIMixin, mixins.RetrieveModelMixin, viewse
 
 
 @extend_schema(tags=["risks"])
-class PortfolioRiskListView(generics.ListAPIView):
+class PortfolioRiskListView(AuditedListCacheMixin, generics.ListAPIView):
     """Every risk of every project you may see (the portfolio register), filtered and sorted."""
 
     serializer_class = RiskSerializer
@@ -245,7 +247,7 @@ class PortfolioRiskListView(generics.ListAPIView):
     queryset = Risk.objects.none()  # for schema introspection; requests use get_queryset()
 
     def get_queryset(self):
-        return selectors.risk_list(user=self.request.user)
+        return selectors.visible_risks(user=self.request.user)  # the filter backend filters and sorts it
 
 
 @extend_schema(
