@@ -7,6 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from apps.core.views import healthz
 
 urlpatterns = [
+    # First: an API request is resolved without walking every page's patterns (no page lives under api/).
+    path("api/v1/", include("portal.api_urls")),
     path("", include("apps.dashboard.urls")),
     path("", include("apps.projects.urls")),
     path("accounts/", include("apps.accounts.urls")),
@@ -25,7 +27,6 @@ urlpatterns = [
     path("", include("apps.dossier.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
-    path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

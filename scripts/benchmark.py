@@ -82,7 +82,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from apps.accounts.choices import PortalGroup  # noqa: E402
@@ -327,13 +327,23 @@ def project_creation(repeat: int) -> tuple[float, float, int]:
 # --- Throughput against gunicorn ------------------------------------------------------------
 
 
-def api_throughput(port: int, seconds: float, clients: int = 8) -> tuple[float, int, int, float]:
-    """(requests/s, requests, errors, p50 ms) of mixed reads of the risks API by `clients` at once."""
+def api_throughput(port: int, seconds: float, *, cache_seconds: str, clients: int = 8) -> tuple[float, int, int, float]:
+    """(requests/s, requests, errors, p50 ms) of mixed reads of the risks API by `clients` at once.
+
+    The workers share their cache in Redis as in production (BENCH_REDIS_URL, db 14 by default,
+    emptied first) when it answers, and keep one each in memory otherwise.
+    """
     from knox.models import AuthToken
 
     officer = User.objects.get(username="bench.officer")
     _, token = AuthToken.objects.create(officer)
-    env = {**os.environ, "API_THROTTLE_USER": "1000000/minute", "DJANGO_DEBUG": "0"}
+    env = {
+        **os.environ,
+        "API_THROTTLE_USER": "1000000/minute",
+        "DJANGO_DEBUG": "0",
+        "API_LIST_CACHE_SECONDS": cache_seconds,
+        **_shared_cache(),
+    }
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
         [
             str(ROOT / ".venv/bin/gunicorn"),
@@ -392,6 +402,17 @@ def api_throughput(port: int, seconds: float, clients: int = 8) -> tuple[float, 
     return len(results) / elapsed, len(results), errors, statistics.median(ms for _, ms in results)
 
 
+def _shared_cache() -> dict[str, str]:
+    import redis
+
+    url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.RedisError:
+        return {}
+    return {"REDIS_URL": url}
+
+
 def _wait_for(port: int) -> None:
     for _ in range(100):
         try:
@@ -425,15 +446,20 @@ def main() -> None:
             continue
         median, p95, queries = measure(client, url, ARGS.repeat)
         print(f"{label:<36}{queries:>9}{median:>11.1f}{p95:>9.1f}", flush=True)
+        if url.startswith("/api/v1/risks/"):  # cached while the audit chain stands still: the work itself too
+            with override_settings(API_LIST_CACHE_SECONDS=0):
+                median, p95, queries = measure(client, url, ARGS.repeat)
+            print(f"{'  the same, list cache off':<36}{queries:>9}{median:>11.1f}{p95:>9.1f}", flush=True)
     if ARGS.only:
         return
     median, p95, queries = project_creation(min(ARGS.repeat, 10))
     print(f"{'New project with defaults':<36}{queries:>9}{median:>11.1f}{p95:>9.1f}")
     for label, elapsed, queries, result in sweeps():
         print(f"{label:<36}{queries:>9}{elapsed:>11.1f}{'':>9}  ({result})", flush=True)
-    rate, count, errors, p50 = api_throughput(ARGS.port, ARGS.seconds)
-    print(f"\nRisks API, 8 concurrent clients, gunicorn (4 workers): {rate:.0f} requests/s")
-    print(f"  {count} requests in {ARGS.seconds:.0f} s, {errors} errors, p50 {p50:.0f} ms")
+    print("\nRisks API, 8 concurrent clients, gunicorn (4 workers), mixed list reads:")
+    for label, cache_seconds in (("list cache on (the default)", "300"), ("list cache off", "0")):
+        rate, count, errors, p50 = api_throughput(ARGS.port, ARGS.seconds, cache_seconds=cache_seconds)
+        print(f"  {label}: {rate:.0f} requests/s ({count} in {ARGS.seconds:.0f} s, {errors} errors, p50 {p50:.0f} ms)")
 
 
 if __name__ == "__main__":
