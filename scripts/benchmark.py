@@ -73,6 +73,7 @@ if ARGS is not None:
     os.environ["DATABASE_URL"] = BENCH_URL
     os.environ.pop("REDIS_URL", None)  # the outbox's "send soon" goes to the filesystem broker, not a worker
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
+    os.environ.setdefault("DEBUG", "0")  # as served: no query log, no debug checks
 
 import django  # noqa: E402
 
@@ -340,7 +341,6 @@ def api_throughput(port: int, seconds: float, *, cache_seconds: str, clients: in
     env = {
         **os.environ,
         "API_THROTTLE_USER": "1000000/minute",
-        "DJANGO_DEBUG": "0",
         "API_LIST_CACHE_SECONDS": cache_seconds,
         **_shared_cache(),
     }
