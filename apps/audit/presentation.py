@@ -8,6 +8,7 @@ one query per related model, whatever the number of entries.
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -27,46 +28,87 @@ def _field(model, name):
     return field if getattr(field, "concrete", False) else None
 
 
-def attach_change_rows(entries) -> list:
-    """Give each entry `change_rows`: [(field label, before, after)], for display and export."""
-    entries = list(entries)
-    wanted: dict[type, set] = defaultdict(set)
-    for entry in entries:
-        model = entry.content_type.model_class()
-        for name, values in (entry.changes or {}).items():
-            field = _field(model, name)
-            if field is not None and field.many_to_one and isinstance(values, list):
-                wanted[field.related_model] |= {v for v in values if v not in EMPTY}
-    resolved = {
-        related: {
-            str(pk): str(obj)
-            for pk, obj in related._default_manager.in_bulk([pk for pk in ids if str(pk).isdigit()]).items()
-        }
-        for related, ids in wanted.items()
-    }
+class _Fields:
+    """Each (model, field name) of a page looked up once, with its label as a plain string:
+    a page repeats the same few fields hundreds of times, and each verbose name is a lazy
+    translation that would be looked up again on every use."""
 
-    for entry in entries:
-        model = entry.content_type.model_class()
-        rows = []
-        for name, values in (entry.changes or {}).items():
+    def __init__(self):
+        self._seen: dict[tuple[type | None, str], tuple[Any, str, dict]] = {}
+
+    def __call__(self, model, name) -> tuple[Any, str, dict]:
+        """(field or None, label, {choice value: label})."""
+        key = (model, name)
+        if key not in self._seen:
             field = _field(model, name)
             label = str(field.verbose_name) if field is not None and hasattr(field, "verbose_name") else name
-            if isinstance(values, dict):  # many-to-many: {"type": "m2m", "operation": "add"|"delete", "objects"}
-                verb = "added" if values.get("operation") == "add" else "removed"
-                rows.append((label, "", f"{verb}: {', '.join(values.get('objects', []))}"))
-                continue
-            rows.append((label, *(_display(field, value, resolved) for value in (list(values) + [None, None])[:2])))
-        entry.change_rows = rows
+            choices = (
+                {value: str(text) for value, text in field.flatchoices} if field is not None and field.choices else {}
+            )
+            self._seen[key] = (field, label, choices)
+        return self._seen[key]
+
+
+def _foreign_keys_wanted(entries, fields: _Fields, wanted: dict[type, set]) -> None:
+    """Add to `wanted` the ids that the entries' changes hold in foreign keys, by related model."""
+    for entry in entries:
+        model = entry.content_type.model_class()
+        for name, values in (entry.changes or {}).items():
+            field, _, _ = fields(model, name)
+            if field is not None and field.many_to_one and isinstance(values, list):
+                wanted[field.related_model] |= {str(v) for v in values if v not in EMPTY}
+
+
+def _to_pk(model, value):
+    """`value` as the model's primary key, or None when it cannot be one (the record is then unknown)."""
+    try:
+        return model._meta.pk.to_python(value)
+    except ValidationError:
+        return None
+
+
+def _load(wanted: dict[type, set], related: dict[type, tuple[str, ...]] | None = None) -> dict[type, dict]:
+    """{model: {str(pk): object}} for the wanted ids: one query per model, joined with `related[model]`."""
+    loaded: dict[type, dict] = {}
+    for model, pks in wanted.items():
+        ids = [pk for pk in map(partial(_to_pk, model), pks) if pk is not None]
+        queryset = model._base_manager.select_related(*(related or {}).get(model, ())).filter(pk__in=ids).order_by()
+        loaded[model] = {str(obj.pk): obj for obj in queryset}
+    return loaded
+
+
+def _change_rows(entry, fields: _Fields, loaded: dict[type, dict]) -> list[tuple[str, str, str]]:
+    model = entry.content_type.model_class()
+    rows = []
+    for name, values in (entry.changes or {}).items():
+        field, label, choices = fields(model, name)
+        if isinstance(values, dict):  # many-to-many: {"type": "m2m", "operation": "add"|"delete", "objects"}
+            verb = "added" if values.get("operation") == "add" else "removed"
+            rows.append((label, "", f"{verb}: {', '.join(values.get('objects', []))}"))
+            continue
+        before, after = (list(values) + [None, None])[:2]
+        rows.append((label, _display(field, choices, before, loaded), _display(field, choices, after, loaded)))
+    return rows
+
+
+def attach_change_rows(entries) -> list:
+    """Give each entry `change_rows`: [(field label, before, after)], for display and export."""
+    entries, fields, wanted = list(entries), _Fields(), defaultdict(set)
+    _foreign_keys_wanted(entries, fields, wanted)
+    loaded = _load(wanted)
+    for entry in entries:
+        entry.change_rows = _change_rows(entry, fields, loaded)
     return entries
 
 
-def _display(field, value, resolved) -> str:
+def _display(field, choices: dict, value, loaded) -> str:
     if value in EMPTY:
         return ""
     if field is not None and field.many_to_one:
-        return resolved.get(field.related_model, {}).get(str(value), f"#{value} (deleted)")
-    if field is not None and field.choices:
-        return str(dict(field.flatchoices).get(value, value))
+        obj = loaded.get(field.related_model, {}).get(str(value))
+        return f"#{value} (deleted)" if obj is None else str(obj)
+    if choices:
+        return choices.get(value, str(value))
     return str(value)
 
 
@@ -88,13 +130,23 @@ class RecordNamer:
 _namers: dict[str, RecordNamer] = {}
 
 
-def register_record_namer(label: str, *, related: tuple[str, ...] = (), name: Callable[[Any], str]) -> None:
+def _verbose_name_and_str(obj) -> str:
+    return f"{capfirst(obj._meta.verbose_name)}: {obj}"
+
+
+def register_record_namer(
+    label: str, *, related: tuple[str, ...] = (), name: Callable[[Any], str] | None = None
+) -> None:
     """Name the records of model `label` ("app_label.modelname") in the audit trail.
+
+    Without `name`, a record reads "<verbose name>: <str>" as by default, and `related` declares
+    just the joins its __str__ needs (the default joins every forward relation: up to seven
+    joins, planned and read for every page, for a name that needs none).
 
     The audit app declares the names of the portal's own records below by label, so it imports
     no higher app; a new app may call this from its AppConfig.ready() for its own models.
     """
-    _namers[label.lower()] = RecordNamer(related=related, name=name)
+    _namers[label.lower()] = RecordNamer(related=related, name=name or _verbose_name_and_str)
 
 
 def _quote(text, limit: int = 70) -> str:
@@ -165,6 +217,18 @@ register_record_namer(
     related=("gate__project",),
     name=lambda e: f"{e.get_kind_display()}: {e.gate.get_stage_display()} gate — {e.gate.project.name}",
 )
+# Records named "<verbose name>: <str>" whose __str__ needs fewer joins than every forward relation.
+for label, needs in {
+    "projects.project": (),
+    "raci.raciactivity": (),
+    "raci.raciassignment": ("activity",),
+    "modelcards.mlmodel": (),
+    "modelcards.cardevent": ("model",),
+    "cadence.reviewseries": ("project",),
+    "incidents.incident": (),
+    "incidents.timelineentry": ("incident",),
+}.items():
+    register_record_namer(label, related=needs)
 register_record_namer(
     "projects.membership",
     related=("user", "project"),
@@ -173,46 +237,60 @@ register_record_namer(
 
 
 def _default_namer(model) -> RecordNamer:
-    """The model's verbose name and its __str__, with its forward foreign keys joined so that
-    a __str__ reading one of them costs no query per entry."""
+    """The model's verbose name and its __str__, with its forward foreign keys and one-to-one
+    fields joined so that a __str__ reading one of them costs no query per entry."""
     related = tuple(
         field.name
         for field in model._meta.concrete_fields
-        if field.many_to_one and field.related_model is not None and field.related_model is not model
+        if (field.many_to_one or field.one_to_one) and field.related_model not in (None, model)
     )
-    return RecordNamer(related=related, name=lambda obj: f"{capfirst(model._meta.verbose_name)}: {obj}")
+    return RecordNamer(related=related, name=_verbose_name_and_str)
 
 
-def attach_record_names(entries, *, project: Project | None = None) -> list:
-    """Give each entry `record_name` (as people read it) and `project` (a Project or None).
+def present_entries(entries, *, project: Project | None = None) -> list:
+    """Give each entry `change_rows` (see `attach_change_rows`), `record_name` (as people read it),
+    `record_gone` and `project` (a Project or None).
 
-    One query per record type present and one for the projects (none when every entry is of
-    the one `project` given), whatever the number of entries.
+    One query per model that the page names or points to, shared between the names, the foreign
+    keys in the changes and the projects (none for the one `project` given), whatever the number
+    of entries.
     """
-    entries = list(entries)
-    by_model: dict[type, set] = defaultdict(set)
+    entries, fields = list(entries), _Fields()
+    wanted: dict[type, set] = defaultdict(set)
+    named: dict[type, set] = defaultdict(set)
     for entry in entries:
         model = entry.content_type.model_class()
         if model is not None and entry.action != entry.Action.DELETE:
-            by_model[model].add(entry.object_pk)
-    names: dict[tuple[type, str], str] = {}
-    for model, pks in by_model.items():
-        namer = _namers.get(model._meta.label_lower) or _default_namer(model)
-        pk_field = model._meta.pk
-        try:
-            wanted = [pk_field.to_python(pk) for pk in pks]
-        except ValidationError:
-            continue
-        for obj in model._base_manager.select_related(*namer.related).filter(pk__in=wanted):
-            names[(model, str(obj.pk))] = namer.name(obj)
-    project_ids = {entry.project_id for entry in entries if entry.project_id}
-    if project is not None and project_ids <= {project.pk}:
-        projects = {project.pk: project}
-    else:
-        projects = Project.objects.only("id", "name", "slug", "key").in_bulk(project_ids)
+            named[model].add(entry.object_pk)
+        if entry.project_id:
+            wanted[Project].add(str(entry.project_id))
+    _foreign_keys_wanted(entries, fields, wanted)
+    namers = {model: _namers.get(model._meta.label_lower) or _default_namer(model) for model in named}
+    for model, pks in named.items():
+        wanted[model] |= pks
+    # Objects already in hand: the page's project, the entries' actors and record types.
+    known: dict[type, dict] = defaultdict(dict)
+    if project is not None:
+        known[Project][str(project.pk)] = project
+    for entry in entries:
+        for obj in (entry.actor, entry.content_type):
+            if obj is not None:
+                known[type(obj)][str(obj.pk)] = obj
+    missing = {model: pks - known[model].keys() for model, pks in wanted.items()}
+    loaded = _load({model: pks for model, pks in missing.items() if pks}, {m: n.related for m, n in namers.items()})
+    for model, objects in known.items():
+        loaded.setdefault(model, {}).update(objects)
+    names = {
+        (model, pk): namers[model].name(obj)
+        for model, pks in named.items()
+        for pk, obj in loaded.get(model, {}).items()
+        if pk in pks
+    }
+    projects = loaded.get(Project, {})
     for entry in entries:
         model = entry.content_type.model_class()
+        entry.change_rows = _change_rows(entry, fields, loaded)
         entry.record_name = names.get((model, str(entry.object_pk))) or entry.object_repr
         entry.record_gone = (model, str(entry.object_pk)) not in names
-        entry.project = projects.get(entry.project_id)
+        entry.project = projects.get(str(entry.project_id))
     return entries

@@ -28,7 +28,7 @@ def chain_verification_latest() -> ChainVerification | None:
     return chain_verification_list().first()
 
 
-def audit_entry_list(*, user, project=None, filters=None) -> QuerySet[AuditEntry]:
+def audit_entry_list(*, user, project=None) -> QuerySet[AuditEntry]:
     """Entries the user may read: portal-wide auditors see everything, others the
     entries of projects whose trail their role lets them read."""
     queryset = AuditEntry.objects.select_related("actor", "content_type").order_by("-id")
@@ -36,7 +36,13 @@ def audit_entry_list(*, user, project=None, filters=None) -> QuerySet[AuditEntry
         queryset = queryset.filter(project_id=project.pk)
     if not user.has_perm("audit.view_auditentry"):
         queryset = queryset.filter(project_id__in=auditable_project_ids(user=user))
-    return AuditEntryFilter(filters or {}, queryset=queryset, user=user).qs
+    return queryset
+
+
+def audit_entry_filter(*, user, project=None, data=None) -> AuditEntryFilter:
+    """`audit_entry_list` filtered by `data`: its `qs` is the list, and a page renders its
+    filter form from the same filter set."""
+    return AuditEntryFilter(data or {}, queryset=audit_entry_list(user=user, project=project), user=user)
 
 
 def audited_object_history(*, obj) -> QuerySet[AuditEntry]:

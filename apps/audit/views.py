@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -15,8 +16,8 @@ from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin
 
 from .filters import LAZY_FIELDS, AuditEntryFilter
-from .presentation import attach_change_rows, attach_record_names
-from .selectors import audit_entry_list, chain_verification_latest, may_read_an_audit_trail
+from .presentation import present_entries
+from .selectors import audit_entry_filter, chain_verification_latest, may_read_an_audit_trail
 
 CSV_COLUMNS = [
     "id",
@@ -41,7 +42,7 @@ def _csv_rows(queryset, chunk_size=500, project=None):
     last_id = None
     while True:
         chunk = queryset if last_id is None else queryset.filter(id__lt=last_id)
-        entries = attach_record_names(attach_change_rows(chunk[:chunk_size]), project=project)
+        entries = present_entries(chunk[:chunk_size], project=project)
         if not entries:
             return
         last_id = entries[-1].id
@@ -122,8 +123,12 @@ class AuditLogView(LoginRequiredMixin, TemplateView):
             return self.export_csv()
         return super().get(request, *args, **kwargs)
 
+    @cached_property
+    def filterset(self):
+        return audit_entry_filter(user=self.request.user, project=self.project, data=self.request.GET)
+
     def get_queryset(self):
-        return audit_entry_list(user=self.request.user, project=self.project, filters=self.request.GET)
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
@@ -135,14 +140,13 @@ class AuditLogView(LoginRequiredMixin, TemplateView):
             after=_entry_id(self.request.GET.get("after")),
             size=self.paginate_by,
         )
-        filterset = AuditEntryFilter(self.request.GET, user=self.request.user)
         return super().get_context_data(
-            filter=filterset,
-            lazy_fields=[] if self.project else lazy_fields(filterset, LAZY_FIELDS),
+            filter=self.filterset,
+            lazy_fields=[] if self.project else lazy_fields(self.filterset, LAZY_FIELDS),
             choices_url=reverse("audit:auditentry-choices"),
             query=query.urlencode(),
             page=page,
-            entries=attach_record_names(attach_change_rows(page.entries), project=self.project),
+            entries=present_entries(page.entries, project=self.project),
             paged=bool(self.request.GET.get("before") or self.request.GET.get("after")),
             verification=chain_verification_latest(),
             **kwargs,

@@ -2,6 +2,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import BasePermission, IsAuthenticated
 
+from apps.core.api.pagination import PortalCursorPagination
+
 from ..filters import AuditEntryFilter
 from ..models import AuditEntry, ChainVerification
 from ..selectors import audit_entry_list, chain_verification_list, may_read_an_audit_trail
@@ -11,11 +13,13 @@ from .serializers import AuditEntrySerializer, ChainVerificationSerializer
 @extend_schema(tags=["audit"])
 class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
     """The audit trail, read-only: entries of the projects whose trail you may read
-    (everything for Compliance Auditors). No endpoint can change an entry."""
+    (everything for Compliance Auditors), newest first. No endpoint can change an entry. Pages
+    follow a cursor (`next`, `previous`) and carry no count: the trail only grows."""
 
     queryset = AuditEntry.objects.none()  # for schema introspection; requests use get_queryset()
     serializer_class = AuditEntrySerializer
     filterset_class = AuditEntryFilter
+    pagination_class = PortalCursorPagination
     ordering_fields = ["id", "timestamp"]
 
     def get_queryset(self):
