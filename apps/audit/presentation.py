@@ -77,6 +77,16 @@ def _load(wanted: dict[type, set], related: dict[type, tuple[str, ...]] | None =
     return loaded
 
 
+def _collect_joined(obj, path: str, known: dict[type, dict]) -> None:
+    """Add the objects that the select_related `path` brought along with `obj` to `known` (no query:
+    they are cached on it), without replacing an object already there."""
+    for name in path.split("__"):
+        obj = getattr(obj, name)
+        if obj is None:
+            return
+        known[type(obj)].setdefault(str(obj.pk), obj)
+
+
 def _change_rows(entry, fields: _Fields, loaded: dict[type, dict]) -> list[tuple[str, str, str]]:
     model = entry.content_type.model_class()
     rows = []
@@ -115,8 +125,8 @@ def _display(field, choices: dict, value, loaded) -> str:
 # --- Naming records as people read them -------------------------------------------------------
 #
 # An entry's own `object_repr` is frozen at write time and often says little ("ck-01: Done").
-# A page names each record afresh, in bulk: one query per record type on the page (and one for
-# the projects), whatever the number of entries. Records deleted since keep their frozen repr.
+# A page names each record afresh, in bulk: one query per record type on the page, whatever the
+# number of entries (see `present_entries`). Records deleted since keep their frozen repr.
 
 
 @dataclass(frozen=True)
@@ -251,9 +261,10 @@ def present_entries(entries, *, project: Project | None = None) -> list:
     """Give each entry `change_rows` (see `attach_change_rows`), `record_name` (as people read it),
     `record_gone` and `project` (a Project or None).
 
-    One query per model that the page names or points to, shared between the names, the foreign
-    keys in the changes and the projects (none for the one `project` given), whatever the number
-    of entries.
+    One query per record type named on the page, with the joins its names need, whatever the
+    number of entries. The foreign keys in the changes and the entries' projects are answered from
+    what is already in hand (those joins' objects, the actors, the one `project` given) and cost one
+    query per other model they point to.
     """
     entries, fields = list(entries), _Fields()
     wanted: dict[type, set] = defaultdict(set)
@@ -276,20 +287,30 @@ def present_entries(entries, *, project: Project | None = None) -> list:
         for obj in (entry.actor, entry.content_type):
             if obj is not None:
                 known[type(obj)][str(obj.pk)] = obj
-    missing = {model: pks - known[model].keys() for model, pks in wanted.items()}
-    loaded = _load({model: pks for model, pks in missing.items() if pks}, {m: n.related for m, n in namers.items()})
-    for model, objects in known.items():
-        loaded.setdefault(model, {}).update(objects)
+
+    def still_wanted(models) -> dict[type, set]:
+        return {model: wanted[model] - known[model].keys() for model in models if wanted[model] - known[model].keys()}
+
+    # The named records first, with the joins their names need; what those joins bring (a RACI
+    # assignment's activity, a sign-off event's request) then needs no query of its own.
+    named_loaded = _load(still_wanted(named), {m: n.related for m, n in namers.items()})
+    for model, objects in named_loaded.items():
+        known[model].update(objects)
+    for model, objects in named_loaded.items():
+        for obj in objects.values():
+            for path in namers[model].related:
+                _collect_joined(obj, path, known)
+    for model, objects in _load(still_wanted(wanted.keys() - named.keys())).items():
+        known[model].update(objects)
     names = {
-        (model, pk): namers[model].name(obj)
+        (model, pk): namers[model].name(known[model][pk])
         for model, pks in named.items()
-        for pk, obj in loaded.get(model, {}).items()
-        if pk in pks
+        for pk in pks & known[model].keys()
     }
-    projects = loaded.get(Project, {})
+    projects = known[Project]
     for entry in entries:
         model = entry.content_type.model_class()
-        entry.change_rows = _change_rows(entry, fields, loaded)
+        entry.change_rows = _change_rows(entry, fields, known)
         entry.record_name = names.get((model, str(entry.object_pk))) or entry.object_repr
         entry.record_gone = (model, str(entry.object_pk)) not in names
         entry.project = projects.get(str(entry.project_id))
