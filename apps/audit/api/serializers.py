@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from apps.core.api.serializers import QuickReadMixin
+
 from ..models import AuditEntry, ChainVerification
 
 
-class AuditEntrySerializer(serializers.ModelSerializer):
+class AuditEntrySerializer(QuickReadMixin, serializers.ModelSerializer):
     """One audit entry with its field-level changes and its place in the hash chain."""
 
     actor = serializers.SerializerMethodField()
