@@ -107,7 +107,7 @@ class RiskRegisterView(ProjectAccessMixin, BandLegendMixin, ListView):
         return selectors.risk_filter(user=self.request.user, filters=self.request.GET, project=self.project)
 
     def get_queryset(self):
-        return self.filterset.qs
+        return selectors.register_rows(self.filterset.qs)
 
     def get_context_data(self, **kwargs):
         heat_maps, summary = selectors.register_figures(Risk.objects.filter(project=self.project))
@@ -164,7 +164,7 @@ class PortfolioView(LoginRequiredMixin, BandLegendMixin, ListView):
         return selectors.register_figures(self.filterset.qs)
 
     def get_queryset(self):
-        return self.filterset.qs
+        return selectors.register_rows(self.filterset.qs)
 
     def get_context_data(self, **kwargs):
         sort = self.filterset.form.data.get("sort", self.default_sort)
