@@ -13,6 +13,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from apps.core.forms import add_service_errors
 from apps.core.lazy_choices import lazy_choices_response, lazy_fields
+from apps.core.pagination import KeysFirstPaginator
 from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin
 from apps.projects.choices import Role
@@ -106,7 +107,7 @@ class RiskRegisterView(ProjectAccessMixin, BandLegendMixin, ListView):
         return selectors.risk_filter(user=self.request.user, filters=self.request.GET, project=self.project)
 
     def get_queryset(self):
-        return self.filterset.qs
+        return selectors.register_rows(self.filterset.qs)
 
     def get_context_data(self, **kwargs):
         heat_maps, summary = selectors.register_figures(Risk.objects.filter(project=self.project))
@@ -150,18 +151,25 @@ class PortfolioView(LoginRequiredMixin, BandLegendMixin, ListView):
     def get_paginate_by(self, queryset) -> int:
         return _page_size(self.request)
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The summary counted the selected risks already.
+        return KeysFirstPaginator(queryset, per_page, count=self.figures[1]["total"], **kwargs)
+
     @cached_property
     def filterset(self):
         return selectors.risk_filter(user=self.request.user, filters=self.request.GET, default_sort=self.default_sort)
 
+    @cached_property
+    def figures(self) -> tuple[dict, dict]:
+        return selectors.register_figures(self.filterset.qs)
+
     def get_queryset(self):
-        return self.filterset.qs
+        return selectors.register_rows(self.filterset.qs)
 
     def get_context_data(self, **kwargs):
-        queryset = self.filterset.qs
         sort = self.filterset.form.data.get("sort", self.default_sort)
         query = _query_without(self.request)
-        heat_maps, summary = selectors.register_figures(queryset)
+        heat_maps, summary = self.figures
         return super().get_context_data(
             heat_maps=heat_maps,
             summary=summary,

@@ -7,7 +7,7 @@ import pytest
 
 from apps.notifications.models import Notification
 from apps.projects.choices import Role
-from apps.risks import services
+from apps.risks import selectors, services
 from apps.risks.choices import NotificationKind
 from apps.risks.models import Risk
 from tests.factories import ProjectFactory, add_member
@@ -77,6 +77,21 @@ def test_portfolio_pages_at_the_chosen_size_keeping_filters_and_sort(client, pro
     assert "page_size=" in html and "page=2" in html
     next_link = next(part for part in html.split('href="?')[1:] if "page=2" in part.split('"')[0]).split('"')[0]
     assert "q=Bulk" in next_link and "sort=code" in next_link and f"page_size={page_size}" in next_link
+
+
+@pytest.mark.parametrize("sort", ["-residual", "owner", "project", "-next_review"])
+def test_portfolio_pages_one_after_another_list_every_risk_once_in_order(client, project, team, sort):
+    other = ProjectFactory()
+    add_member(other, team["compliance"], Role.COMPLIANCE_OFFICER)
+    bulk_risks(project, [team["engineer"], team["mlops"]], 40)
+    bulk_risks(other, [other.owner], 30)
+    client.force_login(team["compliance"])
+    shown = []
+    for number in (1, 2, 3):  # pages 2 and 3 are past the middle: read from the end
+        response = client.get("/risks/", {"sort": sort, "page_size": 25, "page": number})
+        shown += [risk.pk for risk in response.context["risks"]]
+    listed = selectors.risk_filter(user=team["compliance"], filters={"sort": sort}).qs
+    assert shown == list(listed.values_list("pk", flat=True))
 
 
 def test_portfolio_ignores_an_unknown_page_size(client, project, team):
