@@ -290,8 +290,10 @@ def _with_roles(holders: dict[str, list], roles) -> list:
 
 def plan_review_reminders(*, today):
     """Before a meeting (the series' lead time), on the day while unrecorded, escalation while overdue."""
+    from .selectors import series_for_dates
+
     for project_ids in _project_batches():
-        series = list(ReviewSeries.objects.filter(project__in=project_ids, paused_on=None).select_related("project"))
+        series = list(series_for_dates(ReviewSeries.objects.filter(project__in=project_ids, paused_on=None)))
         if series:
             yield from _review_reminders(series, today=today)
 
@@ -306,29 +308,36 @@ def _review_reminders(series: list[ReviewSeries], *, today) -> Iterator[Reminder
         first=today - datetime.timedelta(days=grace),
         last=today + datetime.timedelta(days=longest_lead),
     )
-    holders = role_holders_by_project(projects={item.project_id for item in series})
-    for occurrence in occurrences:
+    # Most days most meetings need no reminder: only their projects' members are read.
+    reminded = [
+        occurrence
+        for occurrence in occurrences
+        if occurrence.status in (OccurrenceStatus.DUE, OccurrenceStatus.OVERDUE)
+        or (
+            occurrence.status == OccurrenceStatus.UPCOMING
+            and (occurrence.scheduled_on - today).days <= occurrence.series.lead_days
+        )
+    ]
+    holders = role_holders_by_project(projects={occurrence.project_id for occurrence in reminded}) if reminded else {}
+    for occurrence in reminded:
         item = occurrence.series
-        status = occurrence.status
         day = occurrence.scheduled_on
         members = holders.get(item.project_id, {})
         review = f"The {item.get_kind_display().lower()} review of {item.project}"
-        if status == OccurrenceStatus.UPCOMING and (day - today).days <= item.lead_days:
+        if occurrence.status == OccurrenceStatus.UPCOMING:
             kind, recipients = "review-upcoming", _with_roles(members, [item.chair_role, *item.attendee_roles])
             subject = f"{item.title} on {_date(day)} ({item.project})"
             body = f"{review} is on {_date(day)}. Its agenda is prepared from the project's current state."
-        elif status == OccurrenceStatus.DUE:
+        elif occurrence.status == OccurrenceStatus.DUE:
             kind, recipients = "review-due", _with_roles(members, [item.chair_role, *item.attendee_roles])
             subject = f"{item.title} is today ({item.project})"
             body = (
                 f"{review} is today and not recorded yet: record who attended, the decisions and the follow-up actions."
             )
-        elif status == OccurrenceStatus.OVERDUE:
+        else:
             kind, recipients = "review-overdue", _with_roles(members, ESCALATION_ROLES)
             subject = f"Not recorded: {item.title} of {_date(day)} ({item.project})"
             body = f"{review} scheduled for {_date(day)} has no record. Record it, or it will show as missed."
-        else:
-            continue
         if recipients:
             yield Reminder(
                 recipients=tuple(recipients),
