@@ -14,8 +14,9 @@ has none. Clones bypass the audit trail and the permission grants: no sweep read
 The database (`--database`, default portal_bench_sweeps_<projects>, on the server of
 DATABASE_URL) is made from the template once (`--template`, default portal_bench_large) and
 cloned into; `--rebuild` starts again. Then scripts/benchmark.py's sweeps run twice, each time
-rolled back: today, and a week later (when the cadence sweep also writes down a week of
-meetings and escalates the unrecorded ones). Not a test: see docs/performance.md.
+rolled back: today, and `--days-later` days later (8 by default: the large set's weekly reviews
+start a week after it was built, so the cadence sweep then writes down a meeting per project and
+escalates it). Not a test: see docs/performance.md.
 """
 
 import argparse
@@ -35,6 +36,8 @@ def parse_args():
     parser.add_argument("--database", help="database name (default portal_bench_sweeps_<projects>)")
     parser.add_argument("--template", default="portal_bench_large", help="the data set to start from")
     parser.add_argument("--rebuild", action="store_true", help="drop the database and clone again")
+    parser.add_argument("--days-later", type=int, default=8, help="the second run's day, counted from today")
+    parser.add_argument("--only", help="run only the sweeps whose label contains this text")
     return parser.parse_args()
 
 
@@ -169,14 +172,14 @@ def main() -> None:
         f"{ProjectDeliverable.objects.count():,} project deliverables · "
         f"{SignoffRequest.objects.count():,} sign-off requests · {ActionItem.objects.count():,} incident actions\n"
     )
-    later = timezone.now() + datetime.timedelta(days=7)
-    for when, travel in (("today", None), ("a week later", later)):
+    later = timezone.now() + datetime.timedelta(days=ARGS.days_later)
+    for when, travel in (("today", None), (f"{ARGS.days_later} days later", later)):
         print(f"{'sweep, ' + when:<40}{'queries':>9}{'seconds':>9}  (what it queued or sent)")
         if travel is None:
-            results = sweeps()
+            results = sweeps(ARGS.only)
         else:
             with time_machine.travel(travel, tick=True):
-                results = sweeps()
+                results = sweeps(ARGS.only)
         for label, elapsed, queries, result in results:
             print(f"{label:<40}{queries:>9}{elapsed / 1000:>9.1f}  ({result})", flush=True)
         print()
