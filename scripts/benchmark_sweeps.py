@@ -62,6 +62,7 @@ _ensure_database()
 os.environ["DATABASE_URL"] = urlunparse(BASE._replace(path=f"/{NAME}"))
 os.environ.pop("REDIS_URL", None)  # the outbox's "send soon" goes to the filesystem broker, not a worker
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
+os.environ.setdefault("DEBUG", "0")  # as served: no query log, no debug checks (as scripts/benchmark.py)
 
 import django  # noqa: E402
 
