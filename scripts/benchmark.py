@@ -286,8 +286,9 @@ def time_sweep(label: str, run) -> tuple[str, float, int, str]:
     return label, elapsed, captured.count, str(result)
 
 
-def sweeps() -> list[tuple[str, float, int, str]]:
-    """Each periodic sweep once, rolled back: the next benchmark run finds the same backlog."""
+def sweeps(only: str | None = None) -> list[tuple[str, float, int, str]]:
+    """Each periodic sweep once (those whose label contains `only`), rolled back: the next run finds the same
+    backlog."""
     from apps.cadence.reminders import reminders_send
     from apps.incidents.reminders import send_action_item_reminders
     from apps.notifications.services import notifications_send
@@ -295,14 +296,16 @@ def sweeps() -> list[tuple[str, float, int, str]]:
     from apps.signoffs.notifications import send_overdue_signoff_reminders
 
     later = timezone.localdate() + datetime.timedelta(days=3)  # the sign-offs built today are overdue then
-    results = []
+    runs = {
+        "Risk-aging sweep": risk_escalations_plan,
+        "Sign-off reminder sweep": lambda: send_overdue_signoff_reminders(today=later),
+        "Cadence reminder sweep": reminders_send,
+        "Incident action-item sweep": send_action_item_reminders,
+        "Notification sender": notifications_send,
+    }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with transaction.atomic():
-        results.append(time_sweep("Risk-aging sweep", risk_escalations_plan))
-        results.append(time_sweep("Sign-off reminder sweep", lambda: send_overdue_signoff_reminders(today=later)))
-        results.append(time_sweep("Cadence reminder sweep", reminders_send))
-        results.append(time_sweep("Incident action-item sweep", send_action_item_reminders))
-        results.append(time_sweep("Notification sender", notifications_send))
+        results = [time_sweep(label, run) for label, run in runs.items() if (only or "").lower() in label.lower()]
         transaction.set_rollback(True)
     return results
 
@@ -450,12 +453,12 @@ def main() -> None:
             with override_settings(API_LIST_CACHE_SECONDS=0):
                 median, p95, queries = measure(client, url, ARGS.repeat)
             print(f"{'  the same, list cache off':<36}{queries:>9}{median:>11.1f}{p95:>9.1f}", flush=True)
+    for label, elapsed, queries, result in sweeps(ARGS.only):
+        print(f"{label:<36}{queries:>9}{elapsed:>11.1f}{'':>9}  ({result})", flush=True)
     if ARGS.only:
         return
     median, p95, queries = project_creation(min(ARGS.repeat, 10))
     print(f"{'New project with defaults':<36}{queries:>9}{median:>11.1f}{p95:>9.1f}")
-    for label, elapsed, queries, result in sweeps():
-        print(f"{label:<36}{queries:>9}{elapsed:>11.1f}{'':>9}  ({result})", flush=True)
     print("\nRisks API, 8 concurrent clients, gunicorn (4 workers), mixed list reads:")
     for label, cache_seconds in (("list cache on (the default)", "300"), ("list cache off", "0")):
         rate, count, errors, p50 = api_throughput(ARGS.port, ARGS.seconds, cache_seconds=cache_seconds)

@@ -106,7 +106,11 @@ def register_calendar_source(
 
 
 def register_reminder_planner(key: str, planner: Callable[..., Iterable[Reminder]]) -> None:
-    """planner(*, today: date) -> [Reminder], run by the daily sweep; safe to run twice."""
+    """planner(*, today: date) -> iterable of Reminder, run by the daily sweep; safe to run twice.
+
+    The sweep queues what it yields 500 at a time: a planner reads a batch of projects at a
+    time (see sources.plan_deliverable_reminders) so its queries do not grow with the portfolio.
+    """
     _registries.reminders[key] = planner
 
 

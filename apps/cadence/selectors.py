@@ -53,7 +53,7 @@ def series_get(*, user, project: Project, pk: int) -> ReviewSeries:
 
 
 def series_for_dates(series: QuerySet) -> QuerySet:
-    """Series with only what their dates and a meeting's line need: a page may read a thousand
+    """Series with only what their dates, a meeting's line and its reminder need: a page may read a thousand
     projects' series, and their purpose and audit columns (and the projects' profiles) would be
     most of the bytes."""
     return series.select_related("project").only(
@@ -65,6 +65,7 @@ def series_for_dates(series: QuerySet) -> QuerySet:
         "starts_on",
         "rule",
         "paused_on",
+        "lead_days",
         "project__name",
         "project__key",
         "project__slug",

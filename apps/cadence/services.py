@@ -50,6 +50,7 @@ SERIES_EDITABLE_FIELDS = ("title", "purpose", "chair_role", "attendee_roles", "s
 ATTESTATION_DUE_DAYS = 7
 # How far back the sweep writes down past occurrences of a series (older ones predate the sweep).
 MATERIALIZE_DAYS_BACK = 400
+MATERIALIZE_BATCH_SIZE = 500  # series per locked batch of the daily sweep
 
 
 def _ensure_manager(actor, project: Project) -> None:
@@ -126,7 +127,7 @@ def series_update(*, actor, series: ReviewSeries, **fields) -> ReviewSeries:
         fields.get("rule", series.rule) != series.rule or fields.get("starts_on", series.starts_on) != series.starts_on
     )
     if reschedules:
-        _materialize(series, today=today)
+        _materialize([series], today=today)
     for name, value in fields.items():
         setattr(series, name, value)
     if reschedules:
@@ -143,7 +144,7 @@ def series_pause(*, actor, series: ReviewSeries) -> ReviewSeries:
     if series.is_paused:
         raise ValidationError("This series is already paused.")
     today = timezone.localdate()
-    _materialize(series, today=today)
+    _materialize([series], today=today)
     series.paused_on = today
     return _series_save(series)
 
@@ -190,36 +191,67 @@ def series_defaults_apply(*, actor, project: Project) -> list[ReviewSeries]:
 # --- Occurrences -------------------------------------------------------------------------
 
 
-def _materialize(series: ReviewSeries, *, today: datetime.date) -> int:
-    """Write down the series' past occurrences that have no row yet (they show as missed or overdue)."""
-    if series.kind == ReviewKind.AD_HOC:
+def _materialize(series_list: list[ReviewSeries], *, today: datetime.date) -> int:
+    """Write down the series' past occurrences that have no row yet (they show as missed or overdue).
+
+    One read and one bulk insert (with its audit entries) for the whole list. A meeting
+    recorded meanwhile for one of the dates makes the insert fail on the unique key: the
+    batch is read again (the recorded row is committed by then) and the rest written.
+    """
+    wanted: dict[tuple[int, datetime.date], ReviewSeries] = {}
+    for series in series_list:
+        if series.kind != ReviewKind.AD_HOC:
+            first = max(series.starts_on, today - datetime.timedelta(days=MATERIALIZE_DAYS_BACK))
+            wanted.update(
+                ((series.pk, day), series) for day in series.dates_between(first, today - datetime.timedelta(days=1))
+            )
+    if not wanted:
         return 0
-    first = max(series.starts_on, today - datetime.timedelta(days=MATERIALIZE_DAYS_BACK))
-    dates = series.dates_between(first, today - datetime.timedelta(days=1))
+    try:
+        with transaction.atomic():
+            return _insert_missing(wanted, today=today)
+    except IntegrityError:
+        return _insert_missing(wanted, today=today)
+
+
+def _insert_missing(wanted: dict[tuple[int, datetime.date], ReviewSeries], *, today: datetime.date) -> int:
     existing = set(
-        ReviewOccurrence.objects.filter(series=series, scheduled_on__in=dates).values_list("scheduled_on", flat=True)
+        ReviewOccurrence.objects.filter(
+            series__in={series.pk for series in wanted.values()},
+            scheduled_on__gte=min(day for _, day in wanted),
+            scheduled_on__lt=today,
+        ).values_list("series_id", "scheduled_on")
     )
-    made = 0
-    for day in dates:
-        if day in existing:
-            continue
-        try:
-            with transaction.atomic():  # a concurrent sweep may have written it: keep theirs
-                ReviewOccurrence.objects.create(project_id=series.project_id, series=series, scheduled_on=day)
-                made += 1
-        except IntegrityError:
-            pass
-    return made
+    missing = [
+        ReviewOccurrence(project_id=series.project_id, series=series, scheduled_on=day)
+        for (series_pk, day), series in wanted.items()
+        if (series_pk, day) not in existing
+    ]
+    return len(audit_bulk_create(ReviewOccurrence, missing)) if missing else 0
 
 
 def occurrences_materialize(*, today: datetime.date | None = None) -> int:
-    """The daily sweep's first step: past occurrences of every active series get their row."""
+    """The daily sweep's first step: past occurrences of every active series get their row.
+
+    Series are taken `MATERIALIZE_BATCH_SIZE` at a time by id and locked (NO KEY UPDATE: recording a
+    meeting still inserts), so a second sweep running at once waits for each batch and
+    then finds its rows written; a fixed number of queries per batch.
+    """
     today = today or timezone.localdate()
-    made = 0
-    for series in ReviewSeries.objects.exclude(kind=ReviewKind.AD_HOC).exclude(project__status=ProjectStatus.RETIRED):
+    active = (
+        ReviewSeries.objects.exclude(kind=ReviewKind.AD_HOC)
+        .exclude(project__status=ProjectStatus.RETIRED)
+        .order_by("pk")
+        .select_for_update(no_key=True, of=("self",))
+    )
+    made, after = 0, 0
+    while True:
         with transaction.atomic():
-            made += _materialize(series, today=today)
-    return made
+            batch = list(active.filter(pk__gt=after)[:MATERIALIZE_BATCH_SIZE])
+            if not batch:
+                return made
+            made += _materialize(batch, today=today)
+        after = batch[-1].pk
 
 
 def occurrence_is_scheduled(series: ReviewSeries, day: datetime.date) -> bool:

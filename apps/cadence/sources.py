@@ -8,6 +8,7 @@ Each calendar provider answers in one query whatever the number of projects.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterator
 
 from django.db.models import Q
 from django.urls import reverse
@@ -15,9 +16,9 @@ from django.urls import reverse
 from apps.checklists.choices import COMPLETE_STATUSES
 from apps.checklists.models import ItemResponse
 from apps.deliverables.models import ProjectDeliverable
-from apps.projects.choices import Role
+from apps.projects.choices import ProjectStatus, Role
 from apps.projects.models import Project
-from apps.projects.selectors import project_role_holders
+from apps.projects.selectors import members_by_project, role_holders_by_project
 from apps.risks.choices import LIVE_STATUSES, Category, RiskStatus
 from apps.risks.models import Risk
 from apps.signoffs.choices import RequestState
@@ -37,6 +38,7 @@ from .registry import (
 ACCEPTANCE_HORIZON_DAYS = 120  # a quarterly review looks at acceptances ending before the next one and then some
 DELIVERABLE_LEAD_DAYS = 7
 ACTION_LEAD_DAYS = 2
+PLAN_BATCH_SIZE = 500  # projects per batch of a reminder planner
 
 
 def _date(day: datetime.date) -> str:
@@ -267,9 +269,18 @@ def calendar_actions(*, projects, first, last, limit=None):
 # --- Reminders (the daily sweep, reminders.reminders_send) ---------------------------------
 
 
-def _holders(projects) -> dict[int, dict[str, list]]:
-    """project id -> {role: [active members]}: the shared members query, once per project."""
-    return {project.pk: project_role_holders(project=project) for project in projects}
+def _project_batches() -> Iterator[list[int]]:
+    """Ids of the projects not retired, by id, `PLAN_BATCH_SIZE` at a time (keyset, not OFFSET).
+
+    Each planner reads one batch's records and members in a fixed number of queries, so a
+    sweep costs the same per batch at any portfolio size and never holds the whole
+    portfolio's rows at once.
+    """
+    live = Project.objects.exclude(status=ProjectStatus.RETIRED).order_by("pk").values_list("pk", flat=True)
+    after = 0
+    while batch := list(live.filter(pk__gt=after)[:PLAN_BATCH_SIZE]):
+        yield batch
+        after = batch[-1]
 
 
 def _with_roles(holders: dict[str, list], roles) -> list:
@@ -279,13 +290,17 @@ def _with_roles(holders: dict[str, list], roles) -> list:
 
 def plan_review_reminders(*, today):
     """Before a meeting (the series' lead time), on the day while unrecorded, escalation while overdue."""
+    from .selectors import series_for_dates
+
+    for project_ids in _project_batches():
+        series = list(series_for_dates(ReviewSeries.objects.filter(project__in=project_ids, paused_on=None)))
+        if series:
+            yield from _review_reminders(series, today=today)
+
+
+def _review_reminders(series: list[ReviewSeries], *, today) -> Iterator[Reminder]:
     from .selectors import series_occurrences
 
-    series = list(
-        ReviewSeries.objects.filter(paused_on=None).exclude(project__status="retired").select_related("project")
-    )
-    if not series:
-        return []
     longest_lead = max(item.lead_days for item in series)
     grace = 31  # the longest overdue window of any kind (choices.OVERDUE_GRACE_DAYS) fits in it
     occurrences = series_occurrences(
@@ -293,68 +308,59 @@ def plan_review_reminders(*, today):
         first=today - datetime.timedelta(days=grace),
         last=today + datetime.timedelta(days=longest_lead),
     )
-    holders = _holders({item.project_id: item.project for item in series}.values())
-    reminders = []
-    for occurrence in occurrences:
+    # Most days most meetings need no reminder: only their projects' members are read.
+    reminded = [
+        occurrence
+        for occurrence in occurrences
+        if occurrence.status in (OccurrenceStatus.DUE, OccurrenceStatus.OVERDUE)
+        or (
+            occurrence.status == OccurrenceStatus.UPCOMING
+            and (occurrence.scheduled_on - today).days <= occurrence.series.lead_days
+        )
+    ]
+    holders = role_holders_by_project(projects={occurrence.project_id for occurrence in reminded}) if reminded else {}
+    for occurrence in reminded:
         item = occurrence.series
-        status = occurrence.status
         day = occurrence.scheduled_on
-        invited = _with_roles(holders[item.project_id], [item.chair_role, *item.attendee_roles])
-        common = {
-            "target": item,
-            "project": item.project,
-            "period_key": day.isoformat(),
-            "url": occurrence.get_absolute_url(),
-        }
-        if status == OccurrenceStatus.UPCOMING and (day - today).days <= item.lead_days:
-            reminders.append(
-                Reminder(
-                    recipients=tuple(invited),
-                    kind="review-upcoming",
-                    subject=f"{item.title} on {_date(day)} ({item.project})",
-                    body=f"The {item.get_kind_display().lower()} review of {item.project} is on {_date(day)}. "
-                    "Its agenda is prepared from the project's current state.",
-                    **common,
-                )
+        members = holders.get(item.project_id, {})
+        review = f"The {item.get_kind_display().lower()} review of {item.project}"
+        if occurrence.status == OccurrenceStatus.UPCOMING:
+            kind, recipients = "review-upcoming", _with_roles(members, [item.chair_role, *item.attendee_roles])
+            subject = f"{item.title} on {_date(day)} ({item.project})"
+            body = f"{review} is on {_date(day)}. Its agenda is prepared from the project's current state."
+        elif occurrence.status == OccurrenceStatus.DUE:
+            kind, recipients = "review-due", _with_roles(members, [item.chair_role, *item.attendee_roles])
+            subject = f"{item.title} is today ({item.project})"
+            body = (
+                f"{review} is today and not recorded yet: record who attended, the decisions and the follow-up actions."
             )
-        elif status == OccurrenceStatus.DUE:
-            reminders.append(
-                Reminder(
-                    recipients=tuple(invited),
-                    kind="review-due",
-                    subject=f"{item.title} is today ({item.project})",
-                    body=f"The {item.get_kind_display().lower()} review of {item.project} is today and not "
-                    "recorded yet: record who attended, the decisions and the follow-up actions.",
-                    **common,
-                )
+        else:
+            kind, recipients = "review-overdue", _with_roles(members, ESCALATION_ROLES)
+            subject = f"Not recorded: {item.title} of {_date(day)} ({item.project})"
+            body = f"{review} scheduled for {_date(day)} has no record. Record it, or it will show as missed."
+        if recipients:
+            yield Reminder(
+                recipients=tuple(recipients),
+                kind=kind,
+                subject=subject,
+                body=body,
+                target=item,
+                project=item.project,
+                period_key=day.isoformat(),
+                url=occurrence.get_absolute_url(),
             )
-        elif status == OccurrenceStatus.OVERDUE:
-            reminders.append(
-                Reminder(
-                    recipients=tuple(_with_roles(holders[item.project_id], ESCALATION_ROLES)),
-                    kind="review-overdue",
-                    subject=f"Not recorded: {item.title} of {_date(day)} ({item.project})",
-                    body=f"The {item.get_kind_display().lower()} review of {item.project} scheduled for "
-                    f"{_date(day)} has no record. Record it, or it will show as missed.",
-                    **common,
-                )
-            )
-    return [reminder for reminder in reminders if reminder.recipients]
 
 
 def plan_deliverable_reminders(*, today):
     """Owners: a week before a deliverable's due date, and once it is stale (each once per due date)."""
     soon = today + datetime.timedelta(days=DELIVERABLE_LEAD_DAYS)
-    deliverables = (
-        ProjectDeliverable.objects.filter(owner__isnull=False, owner__is_active=True, next_due_on__lte=soon)
-        .exclude(project__status="retired")
-        .select_related("project", "deliverable", "owner")
-    )
-    reminders = []
-    for pd in deliverables:
-        stale = pd.next_due_on < today
-        reminders.append(
-            Reminder(
+    for project_ids in _project_batches():
+        deliverables = ProjectDeliverable.objects.filter(
+            project__in=project_ids, owner__isnull=False, owner__is_active=True, next_due_on__lte=soon
+        ).select_related("project", "deliverable", "owner")
+        for pd in deliverables:
+            stale = pd.next_due_on < today
+            yield Reminder(
                 recipients=(pd.owner,),
                 kind="deliverable-stale" if stale else "deliverable-due",
                 subject=(f"Stale since {_date(pd.next_due_on)}" if stale else f"Due {_date(pd.next_due_on)}")
@@ -371,32 +377,37 @@ def plan_deliverable_reminders(*, today):
                 url=pd.get_absolute_url(),
                 category="deliverables",
             )
-        )
-    return reminders
 
 
 def plan_deliverable_digests(*, today):
-    """Each Product Manager, once a week: the stale and soon-due deliverables of their projects."""
+    """Each Product Manager, once a week: the stale and soon-due deliverables of their projects.
+
+    A Product Manager of projects in different batches gets one digest: the rows are
+    gathered per person over all batches, then each digest is written.
+    """
     year, week, _ = today.isocalendar()
     soon = today + datetime.timedelta(days=14)
-    projects = Project.objects.exclude(status="retired").filter(memberships__role=Role.PRODUCT_MANAGER).distinct()
-    projects_of: dict[int, list[int]] = defaultdict(list)
+    rows_of: dict[int, list] = defaultdict(list)
     people = {}
-    for project_id, holders in _holders(projects).items():
-        for user in holders.get(Role.PRODUCT_MANAGER, []):
-            projects_of[user.pk].append(project_id)
-            people[user.pk] = user
-    deliverables = (
-        ProjectDeliverable.objects.filter(project__in=projects, next_due_on__lte=soon)
-        .select_related("project", "deliverable", "owner")
-        .order_by("next_due_on")
-    )
-    by_project: dict[int, list] = defaultdict(list)
-    for pd in deliverables:
-        by_project[pd.project_id].append(pd)
-    reminders = []
-    for user_id, project_ids in projects_of.items():
-        rows = [pd for project_id in project_ids for pd in by_project[project_id]]
+    for project_ids in _project_batches():
+        managers = members_by_project(projects=project_ids, roles=[Role.PRODUCT_MANAGER])
+        if not managers:
+            continue
+        deliverables = (
+            ProjectDeliverable.objects.filter(project__in=list(managers), next_due_on__lte=soon)
+            .select_related("project", "deliverable", "owner")
+            .order_by("next_due_on")
+        )
+        by_project: dict[int, list] = defaultdict(list)
+        for pd in deliverables:
+            by_project[pd.project_id].append(pd)
+        for project_id, users in managers.items():
+            for user in users:
+                people[user.pk] = user
+                rows_of[user.pk].extend(by_project[project_id])
+    for user_id, user in people.items():
+        # Project by project (by name), each one's rows by due date, as the digest has always read.
+        rows = sorted(rows_of[user_id], key=lambda pd: (pd.project.name, pd.project_id, pd.next_due_on))
         if not rows:
             continue
         stale = [pd for pd in rows if pd.next_due_on < today]
@@ -408,33 +419,29 @@ def plan_deliverable_digests(*, today):
         lines += [f"Due in the next two weeks ({len(due)}):"] + [
             f"- {pd.deliverable} ({pd.project}), due {_date(pd.next_due_on)}, owner {pd.owner or 'none'}" for pd in due
         ]
-        reminders.append(
-            Reminder(
-                recipients=(people[user_id],),
-                kind="deliverables-digest",
-                subject=f"Deliverables this week: {len(stale)} stale, {len(due)} due soon",
-                body="\n".join(lines),
-                target=people[user_id],
-                period_key=f"{year}-W{week:02d}",
-                url=reverse("deliverables:registry"),
-                category="deliverables",
-            )
+        yield Reminder(
+            recipients=(user,),
+            kind="deliverables-digest",
+            subject=f"Deliverables this week: {len(stale)} stale, {len(due)} due soon",
+            body="\n".join(lines),
+            target=user,
+            period_key=f"{year}-W{week:02d}",
+            url=reverse("deliverables:registry"),
+            category="deliverables",
         )
-    return reminders
 
 
 def plan_action_reminders(*, today):
     """Owners of review actions: two days before the due date, and once when it passes."""
-    actions = (
-        ActionItem.objects.filter(done_on=None, due_on__lte=today + datetime.timedelta(days=ACTION_LEAD_DAYS))
-        .exclude(project__status="retired")
-        .select_related("project", "owner", "occurrence__series", "occurrence__project")
-    )
-    reminders = []
-    for action in actions:
-        overdue = action.due_on < today
-        reminders.append(
-            Reminder(
+    for project_ids in _project_batches():
+        actions = ActionItem.objects.filter(
+            project__in=project_ids,
+            done_on=None,
+            due_on__lte=today + datetime.timedelta(days=ACTION_LEAD_DAYS),
+        ).select_related("project", "owner", "occurrence__series", "occurrence__project")
+        for action in actions:
+            overdue = action.due_on < today
+            yield Reminder(
                 recipients=(action.owner,),
                 kind="review-action-overdue" if overdue else "review-action-due",
                 subject=f"{'Overdue' if overdue else 'Due'} {_date(action.due_on)}: {action.title}",
@@ -445,8 +452,6 @@ def plan_action_reminders(*, today):
                 period_key=action.due_on.isoformat(),
                 url=action.get_absolute_url(),
             )
-        )
-    return reminders
 
 
 def register_builtin_sources() -> None:

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from apps.notifications.services import notify
+from apps.notifications.services import Message, notify_many
 from apps.projects.choices import ProjectStatus, Role
 from apps.projects.selectors import members_by_project
 
@@ -27,6 +27,7 @@ from .choices import NotificationKind
 from .models import ActionItem
 
 CATEGORY = "incidents"
+BATCH_SIZE = 500  # reminders per notify_many call
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ SUBJECTS = {
 }
 
 
-def _notify(reminder: Reminder) -> int:
+def _message(reminder: Reminder) -> Message:
     item = reminder.item
     incident = item.incident
     body = render_to_string(
@@ -100,7 +101,7 @@ def _notify(reminder: Reminder) -> int:
         },
     )
     subject = SUBJECTS[reminder.kind].format(due=f"{item.due_on:%-d %b}")
-    return notify(
+    return Message(
         recipients=[reminder.recipient],
         category=CATEGORY,
         kind=reminder.kind,
@@ -115,5 +116,12 @@ def _notify(reminder: Reminder) -> int:
 
 @transaction.atomic
 def send_action_item_reminders(*, today: datetime.date | None = None) -> int:
-    """Queue today's reminders in the outbox; returns how many were new (0 on a second run the same day)."""
-    return sum(_notify(reminder) for reminder in action_item_reminders_due(today=today))
+    """Queue today's reminders in the outbox; returns how many were new (0 on a second run the same day).
+
+    `BATCH_SIZE` reminders per notify_many call: a fixed number of queries per batch.
+    """
+    reminders = action_item_reminders_due(today=today)
+    return sum(
+        notify_many(_message(reminder) for reminder in reminders[start : start + BATCH_SIZE])
+        for start in range(0, len(reminders), BATCH_SIZE)
+    )

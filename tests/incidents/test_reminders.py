@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from apps.incidents import services
 from apps.incidents.choices import NotificationKind, Status
-from apps.incidents.reminders import action_item_reminders_due
+from apps.incidents.reminders import action_item_reminders_due, send_action_item_reminders
 from apps.incidents.tasks import remind_incident_action_items
 from apps.notifications.models import Notification
 from apps.projects.choices import Role
@@ -102,3 +102,17 @@ def test_running_the_reminder_task_twice_sends_one_reminder_per_overdue_item_and
     assert all("overdue since 25 Nov" in message.subject for message in mail.outbox)
     with time_machine.travel(datetime.datetime(2026, 12, 1, 7, 30, tzinfo=datetime.UTC), tick=False):
         assert remind_incident_action_items.delay().get()["queued"] == 4  # the next day, again
+
+
+@pytest.mark.parametrize("count", [2, 12])
+@override_settings(INCIDENT_ACTION_REMINDER_DAYS_BEFORE=2, INCIDENT_ACTION_ESCALATION_DAYS=3)
+def test_sweep_costs_the_same_queries_whatever_the_number_of_items(
+    count, make_incident, team, django_assert_max_num_queries
+):
+    incident = make_incident()
+    for _ in range(count):
+        _item(incident, team["scientist"], -5, team["mlops"])
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 9, tzinfo=datetime.UTC), tick=False):
+        with django_assert_max_num_queries(12):
+            assert send_action_item_reminders(today=TODAY) == 2 * count  # the owner and the Product Owner
+        assert send_action_item_reminders(today=TODAY) == 0
