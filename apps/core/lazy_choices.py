@@ -53,7 +53,8 @@ def lazy_choices_response(request, filterset, fields: dict[str, LazyField]) -> J
     if name not in fields or name not in filterset.filters:  # a project's register has no project filter
         raise Http404("No such choice list.")
     q = request.GET.get("q", "")[:100]
-    return JsonResponse({"results": lazy_matches(filterset.filters[name].queryset, fields[name], q)})
+    # The form field's queryset: a filter's own may be a callable of the request, resolved there.
+    return JsonResponse({"results": lazy_matches(filterset.form.fields[name].queryset, fields[name], q)})
 
 
 def lazy_fields(filterset, fields: dict[str, LazyField]) -> list[dict]:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from apps.core.lazy_choices import PROJECT_BY_SLUG
 from apps.projects.access import visible_projects
 from apps.projects.models import Project
 
@@ -20,6 +21,10 @@ STATUS_CHOICES = [(OPEN, "Not closed"), *Status.choices]
 @extend_schema_field(OpenApiTypes.STR)
 class ProjectSlugFilter(django_filters.ModelChoiceFilter):
     """A project given by its slug."""
+
+
+# The portfolio's project drop-down loads its choices on demand (apps/core/lazy_choices.py).
+LAZY_FIELDS = {"project": PROJECT_BY_SLUG}
 
 
 class IncidentFilter(django_filters.FilterSet):

@@ -24,6 +24,7 @@ incident = f"{project}<incident_code:code>/"
 
 urlpatterns = [
     path("incidents/", views.PortfolioView.as_view(), name="portfolio"),
+    path("incidents/choices/", views.PortfolioChoicesView.as_view(), name="portfolio-choices"),
     path("incidents/runbook-template.yaml", views.RunbookTemplateView.as_view(), name="runbook-template"),
     path(project, views.IncidentListView.as_view(), name="incident-list"),
     path(f"{project}new/", views.IncidentCreateView.as_view(), name="incident-create"),

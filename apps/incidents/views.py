@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from apps.core.forms import add_service_errors
+from apps.core.lazy_choices import lazy_choices_response, lazy_fields
 from apps.core.pdf import pdf_html, render_pdf
 from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin
@@ -19,6 +20,7 @@ from apps.risks.forms import RiskForm
 
 from . import exports, selectors, services
 from .choices import ACKNOWLEDGE_TARGET, MITIGATE_TARGET, REVIEW_DUE_BUSINESS_DAYS, Status
+from .filters import LAZY_FIELDS
 from .forms import (
     ActionItemForm,
     ArtifactForm,
@@ -93,11 +95,20 @@ class PortfolioView(LoginRequiredMixin, ListView):
         return super().get_context_data(
             figures=selectors.incident_figures(self.filterset.qs),
             filter=self.filterset,
-            filter_selects=["project", *FILTER_FIELDS],
+            filter_selects=FILTER_FIELDS,
+            lazy_fields=lazy_fields(self.filterset, LAZY_FIELDS),
+            choices_url=reverse("incidents:portfolio-choices"),
             query=_query_without(self.request),
             nav="incidents",
             **kwargs,
         )
+
+
+class PortfolioChoicesView(LoginRequiredMixin, View):
+    """GET ?field=project&q=...: the portfolio filter's matching projects, as JSON (a lazy drop-down)."""
+
+    def get(self, request):
+        return lazy_choices_response(request, selectors.incident_filter(user=request.user, filters={}), LAZY_FIELDS)
 
 
 class IncidentAccessMixin(ProjectAccessMixin):

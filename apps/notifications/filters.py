@@ -2,6 +2,7 @@
 
 import django_filters
 
+from apps.core.lazy_choices import PROJECT_BY_SLUG
 from apps.projects.models import Project
 
 from .models import Notification
@@ -18,6 +19,10 @@ def _projects(request):
     if request is None or not request.user.is_authenticated:
         return Project.objects.none()
     return Project.objects.filter(notifications__recipient=request.user).distinct().order_by("name")
+
+
+# The projects someone hears from can be every project of the portfolio: loaded on demand.
+LAZY_FIELDS = {"project": PROJECT_BY_SLUG}
 
 
 class NotificationFilter(django_filters.FilterSet):

@@ -12,9 +12,11 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import ListView, TemplateView, View
 
+from apps.core.lazy_choices import lazy_choices_response, lazy_fields
+
 from . import selectors, services
 from .choices import Delivery
-from .filters import NotificationFilter
+from .filters import LAZY_FIELDS, NotificationFilter
 
 
 def _back(request):
@@ -44,10 +46,20 @@ class NotificationListView(LoginRequiredMixin, ListView):
         query.pop("page", None)
         return super().get_context_data(
             filter=self.filterset,
+            lazy_fields=lazy_fields(self.filterset, LAZY_FIELDS),
+            lazy_names=list(LAZY_FIELDS),
+            choices_url=reverse("notifications:choices"),
             unread_count=selectors.notification_unread_count(user=self.request.user),
             query=query.urlencode(),
             **kwargs,
         )
+
+
+class NotificationChoicesView(LoginRequiredMixin, View):
+    """GET ?field=project&q=...: the filter's matching projects, as JSON (a lazy drop-down)."""
+
+    def get(self, request):
+        return lazy_choices_response(request, NotificationFilter(request=request), LAZY_FIELDS)
 
 
 class NotificationBellView(LoginRequiredMixin, View):

@@ -3,6 +3,7 @@
 import django_filters
 from django.utils import timezone
 
+from apps.core.lazy_choices import PROJECT_BY_SLUG
 from apps.projects.models import Project
 
 from .models import SignoffRequest
@@ -14,6 +15,10 @@ def _projects(request):
     if user is None or not user.is_authenticated:
         return Project.objects.none()
     return Project.objects.filter(memberships__user=user).distinct().order_by("name")
+
+
+# A Compliance Officer may sit on a thousand projects: the drop-down loads its choices on demand.
+LAZY_FIELDS = {"project": PROJECT_BY_SLUG}
 
 
 class SignoffInboxFilter(django_filters.FilterSet):

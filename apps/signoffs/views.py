@@ -6,15 +6,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import ListView, TemplateView, View
 
+from apps.core.lazy_choices import lazy_choices_response, lazy_fields
 from apps.projects import roles
 from apps.projects.access import ProjectAccessMixin
 
 from . import selectors, services, targets
-from .filters import SignoffInboxFilter
+from .filters import LAZY_FIELDS, SignoffInboxFilter
 from .forms import DecisionForm
 from .models import Approver, SignoffRequest
 
@@ -48,6 +50,8 @@ class SignoffInboxView(LoginRequiredMixin, ListView):
         return super().get_context_data(
             today=timezone.localdate(),
             filter=self.filterset,
+            lazy_fields=lazy_fields(self.filterset, LAZY_FIELDS),
+            choices_url=reverse("signoffs:inbox-choices"),
             filtered=any(self.request.GET.get(name) for name in self.filterset.filters),
             query=query.urlencode(),
             submitted=selectors.attach_waiting_on(submitted_page.object_list),
@@ -55,6 +59,13 @@ class SignoffInboxView(LoginRequiredMixin, ListView):
             submitted_query=submitted_query.urlencode(),
             **kwargs,
         )
+
+
+class SignoffInboxChoicesView(LoginRequiredMixin, View):
+    """GET ?field=project&q=...: the inbox filter's matching projects, as JSON (a lazy drop-down)."""
+
+    def get(self, request):
+        return lazy_choices_response(request, SignoffInboxFilter(request=request), LAZY_FIELDS)
 
 
 class SignoffInboxCountView(LoginRequiredMixin, View):

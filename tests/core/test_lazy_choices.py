@@ -2,10 +2,19 @@
 
 import pytest
 
+from apps.notifications.services import notify
 from apps.projects.choices import Role
 from tests.factories import ProjectFactory, add_member
 
-CHOICES = ["/risks/choices/", "/deliverables/choices/", "/audit/choices/"]
+# Every portfolio page whose project drop-down could hold the whole portfolio (a Compliance Officer sits on
+# every project): the project filter is a search box and its choices load from here.
+CHOICES = [
+    "/risks/choices/",
+    "/deliverables/choices/",
+    "/audit/choices/",
+    "/incidents/choices/",
+    "/signoffs/choices/",
+]
 
 
 @pytest.fixture
@@ -36,12 +45,32 @@ def test_an_unknown_field_answers_404_and_anonymous_visitors_are_sent_to_login(c
     assert client.get(url, {"field": "password"}).status_code == 404
 
 
-def test_the_portfolio_page_carries_the_chosen_project_only_and_filters_by_it(client, portfolio):
+@pytest.mark.parametrize("page", ["/risks/", "/incidents/", "/signoffs/"])
+def test_the_portfolio_page_carries_the_chosen_project_only_and_filters_by_it(client, portfolio, page):
     client.force_login(portfolio["officer"])
-    page = client.get("/risks/", {"project": portfolio["also"].slug}).content.decode()
-    assert f'<option value="{portfolio["also"].slug}" selected>Churn forecast</option>' in page
-    assert "Credit scoring</option>" not in page  # the other choices load on demand
-    assert 'data-lazy-choices="/risks/choices/"' in page
+    html = client.get(page, {"project": portfolio["also"].slug}).content.decode()
+    assert f'<option value="{portfolio["also"].slug}" selected>Churn forecast</option>' in html
+    assert "Credit scoring</option>" not in html  # the other choices load on demand
+    assert f'data-lazy-choices="{page}choices/"' in html
+
+
+def test_the_notification_centre_offers_the_projects_someone_hears_from(client, portfolio):
+    officer = portfolio["officer"]
+    notify(
+        recipients=[officer],
+        category="signoffs",
+        kind="test_message",
+        subject="A sign-off waits",
+        body="Something happened.",
+        project=portfolio["mine"],
+        period_key="1",
+    )
+    client.force_login(officer)
+    html = client.get("/notifications/", {"project": portfolio["mine"].slug}).content.decode()
+    assert f'<option value="{portfolio["mine"].slug}" selected>Credit scoring</option>' in html
+    assert 'data-lazy-choices="/notifications/choices/"' in html
+    every = client.get("/notifications/choices/", {"field": "project"}).json()["results"]
+    assert every == [{"value": portfolio["mine"].slug, "label": "Credit scoring"}]  # not "Churn forecast"
 
 
 def test_a_project_the_user_cannot_see_is_not_accepted_as_a_filter(client, portfolio):
