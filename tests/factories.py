@@ -11,6 +11,8 @@ from apps.accounts.choices import PortalGroup
 from apps.projects import services
 from apps.projects.choices import LatencyClass, Objective, Role, Stage, UseCase
 from apps.projects.models import Project
+from apps.risks import services as risk_services
+from apps.risks.choices import Category
 
 PASSWORD = "a-test-password-123"
 
@@ -74,6 +76,18 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 def add_member(project, user, role=Role.DATA_SCIENTIST):
     """Give `user` a role on `project`, as its Product Owner would."""
     return services.membership_add(actor=project.owner, project=project, user=user, role=role)
+
+
+def record_risk(project, *, actor=None, **fields):
+    """A risk recorded on `project` through the register's service (by its Product Owner unless `actor`)."""
+    values = {
+        "title": "Upstream schema change breaks ingestion",
+        "category": Category.DEPENDENCY_FRAGILITY,
+        "impact": 4,
+        "likelihood": 3,
+        **fields,
+    }
+    return risk_services.risk_create(actor=actor or project.owner, project=project, **values)
 
 
 def edit_form_data(project, **changes):

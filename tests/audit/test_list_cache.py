@@ -11,8 +11,7 @@ from apps.projects import services as project_services
 from apps.projects.choices import Role
 from apps.projects.models import Membership
 from apps.risks import services as risk_services
-from apps.risks.choices import Category
-from tests.factories import UserFactory
+from tests.factories import UserFactory, record_risk
 
 pytestmark = pytest.mark.django_db
 
@@ -26,15 +25,7 @@ def engineer(project, member_of):
 
 @pytest.fixture
 def risk(project, engineer):
-    return risk_services.risk_create(
-        actor=project.owner,
-        project=project,
-        title="Upstream schema change breaks ingestion",
-        category=Category.DEPENDENCY_FRAGILITY,
-        impact=4,
-        likelihood=3,
-        owner=engineer,
-    )
+    return record_risk(project, owner=engineer)
 
 
 def rows(api_client, url):

@@ -16,7 +16,7 @@ from apps.projects.choices import Role
 from apps.risks import services as risk_services
 from apps.risks.choices import Category
 from tests.checklists.conftest import template_document
-from tests.factories import ProjectFactory, UserFactory, add_member
+from tests.factories import ProjectFactory, UserFactory, add_member, record_risk
 
 
 @pytest.fixture
@@ -28,15 +28,7 @@ def named_records(project, tmp_path):
     checklist = checklist_services.checklist_apply(actor=project.owner, project=project, template=template)
     item = checklist.version.items.get(key="ck-01-check")
     checklist_services.item_response_update(actor=project.owner, checklist=checklist, item=item, status="in_progress")
-    risk = risk_services.risk_create(
-        actor=project.owner,
-        project=project,
-        title="Upstream schema change breaks ingestion",
-        category=Category.DEPENDENCY_FRAGILITY,
-        impact=4,
-        likelihood=3,
-        owner=None,
-    )
+    risk = record_risk(project, owner=None)
     return checklist, risk
 
 

@@ -10,6 +10,7 @@ from apps.risks import services as risk_services
 from apps.risks.api.serializers import RiskSerializer
 from apps.risks.choices import Category
 from apps.risks.models import Risk
+from tests.factories import record_risk
 
 pytestmark = pytest.mark.django_db
 
@@ -26,19 +27,11 @@ def drf_representation(serializer_class, instances):
 
 def test_risks_read_as_drf_reads_them(project, member_of):
     engineer = member_of(project, Role.DATA_ENGINEER)
-    owned = risk_services.risk_create(
-        actor=project.owner,
-        project=project,
-        title="Label leakage",
-        category=Category.DATA_AVAILABILITY,
-        impact=5,
-        likelihood=4,
-        owner=engineer,
+    owned = record_risk(
+        project, title="Label leakage", category=Category.DATA_AVAILABILITY, impact=5, likelihood=4, owner=engineer
     )
     risk_services.risk_review(actor=engineer, risk=owned, note="Checked.")
-    risk_services.risk_create(
-        actor=project.owner, project=project, title="Unowned", category=Category.FAIRNESS_BIAS, impact=1, likelihood=1
-    )
+    record_risk(project, title="Unowned", category=Category.FAIRNESS_BIAS, impact=1, likelihood=1)
     risks = list(Risk.objects.select_related("project", "owner", "last_reviewed_by").order_by("number"))
     quick = RiskSerializer(risks, many=True).data
     assert quick == drf_representation(RiskSerializer, risks)
@@ -64,9 +57,7 @@ class Awkward(QuickReadMixin, serializers.ModelSerializer):
 
 
 def test_awkward_sources_fall_back_to_drf(project):
-    risk = risk_services.risk_create(
-        actor=project.owner, project=project, title="No owner", category=Category.FAIRNESS_BIAS, impact=2, likelihood=2
-    )
+    risk = record_risk(project, title="No owner", category=Category.FAIRNESS_BIAS, impact=2, likelihood=2)
     risks = [Risk.objects.select_related("project").get(pk=risk.pk)]
     quick = Awkward(risks, many=True).data
     assert quick == drf_representation(Awkward, risks)

@@ -3,8 +3,7 @@
 import pytest
 
 from apps.projects.choices import Role
-from apps.risks import services
-from apps.risks.choices import Category
+from tests.factories import record_risk
 
 
 @pytest.fixture
@@ -25,14 +24,6 @@ def make_risk(project, team):
     """make_risk(**fields) -> a risk recorded on `project` by its Product Owner."""
 
     def make(*, target=None, actor=None, **fields):
-        values = {
-            "title": "Upstream schema change breaks ingestion",
-            "category": Category.DEPENDENCY_FRAGILITY,
-            "impact": 4,
-            "likelihood": 3,
-            "owner": team["engineer"],
-            **fields,
-        }
-        return services.risk_create(actor=actor or team["owner"], project=target or project, **values)
+        return record_risk(target or project, actor=actor or team["owner"], **{"owner": team["engineer"], **fields})
 
     return make
