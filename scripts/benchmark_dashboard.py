@@ -29,6 +29,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from portal.heap import freeze_startup_heap  # noqa: E402
+
+freeze_startup_heap()  # as the served and worker processes do
+
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402

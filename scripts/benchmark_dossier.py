@@ -29,6 +29,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from portal.heap import freeze_startup_heap  # noqa: E402
+
+freeze_startup_heap()  # as the served and worker processes do
+
 import yaml  # noqa: E402
 from django.contrib.auth.models import Permission  # noqa: E402
 from django.core.exceptions import ValidationError  # noqa: E402

@@ -68,6 +68,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from portal.heap import freeze_startup_heap  # noqa: E402
+
+freeze_startup_heap()  # as the served and worker processes do
+
 import time_machine  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402

@@ -73,3 +73,22 @@ def test_the_image_owns_the_media_mount_point_for_the_portal_user():
     assert volumes == ["media:/app/var/media"]
     assert "mkdir -p /app/var/media" in dockerfile and "chown -R portal:portal /app/var" in dockerfile
     assert dockerfile.index("chown -R portal:portal /app/var") < dockerfile.index("USER portal")
+
+
+def test_served_and_worker_processes_freeze_their_start_up_heap():
+    """Full collections must not walk Django's start-up objects mid-request (portal/heap.py)."""
+    for module, check in (
+        ("portal.wsgi", ""),
+        ("portal.asgi", ""),
+        ("portal.celery", "from celery.signals import worker_process_init; worker_process_init.send(sender=None);"),
+    ):
+        code = (
+            "import gc, json, os, sys; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.settings.base';"
+            f"import django; django.setup(); import {module}; {check}"
+            "print(json.dumps([gc.get_freeze_count(), 'apps.risks.views' in sys.modules]))"
+        )
+        result = run_python(code)
+        assert result.returncode == 0, result.stderr
+        frozen, views_loaded = json.loads(result.stdout.strip().splitlines()[-1])
+        assert frozen > 50_000, module  # Django, the apps and the URLconf: about 150,000 objects
+        assert views_loaded, module
