@@ -12,6 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from apps.core.sql import many_ids
 from apps.projects.access import visible_projects
 from apps.projects.models import Project
 from apps.signoffs.models import SignoffRequest
@@ -80,7 +81,8 @@ def series_occurrences(
     by_pk = {series.pk: series for series in series_list}
     rows = {}
     # The rows take their series and project from the list (already read) instead of a join.
-    for row in ReviewOccurrence.objects.filter(series__in=list(by_pk), scheduled_on__gte=first, scheduled_on__lte=last):
+    recorded = ReviewOccurrence.objects.filter(series__in=many_ids(by_pk), scheduled_on__range=(first, last))
+    for row in recorded:
         row.series = by_pk[row.series_id]
         row.project = row.series.project
         rows[(row.series_id, row.scheduled_on)] = row
