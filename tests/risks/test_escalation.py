@@ -242,6 +242,16 @@ def test_a_second_sweep_the_same_day_announces_only_the_newly_aging_risks(weekly
     assert "R-002 " in second_summary.body and "R-001 " not in second_summary.body
 
 
+def test_the_risks_page_lists_the_steps_announced_about_it(client, weekly_risk, team):
+    with days_after_due(8):
+        escalate_aging_risks.delay()
+        client.force_login(team["engineer"])
+        html = client.get(weekly_risk.get_absolute_url()).content.decode()
+    assert "Owner reminded: review due 9 Mar 2026" in html
+    assert "Escalated to the project&#x27;s Product Owners and Security / Compliance Officers: review due" in html
+    assert "In the aging summaries of 17 Mar 2026" in html and "None sent." not in html
+
+
 class MailServerDown:
     """An e-mail backend whose server refuses every connection."""
 
