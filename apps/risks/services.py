@@ -560,12 +560,12 @@ class _SummarySection:
 
     def __init__(self) -> None:
         self.count = 0
-        self.projects: set[int] = set()
+        self.projects: dict[int, Project] = {}
         self._heap: list[tuple[tuple, AgingLine]] = []
 
     def add(self, risk: Risk, *, today: datetime.date) -> None:
         self.count += 1
-        self.projects.add(risk.project_id)
+        self.projects[risk.project_id] = risk.project
         # The least pressing risk kept is on top of the heap: more overdue, then higher residual score,
         # then the older risk, wins.
         rank = ((today - risk.next_review_on).days, risk.residual, -risk.pk)
@@ -624,6 +624,7 @@ def _aging_summary(person, sections: dict[int, _SummarySection], *, sweep: Aging
         "escalated": escalated.context(link=_portfolio_link(escalated="on")) if escalated else None,
         "escalation_after_days": ESCALATION_AFTER_DAYS,
     }
+    projects = {pk: project for section in sections.values() for pk, project in section.projects.items()}
     parts = []
     if own:
         parts.append(f"{_plural(own.count, 'risk')} of yours overdue for review")
@@ -635,6 +636,7 @@ def _aging_summary(person, sections: dict[int, _SummarySection], *, sweep: Aging
         kind=f"risk_{NotificationKind.AGING_SUMMARY}",
         subject=f"Risk reviews: {' and '.join(parts)}",
         body=render_to_string("risks/email/aging_summary.txt", context),
+        project=next(iter(projects.values())) if len(projects) == 1 else None,  # the centre's project filter
         # The run's number: a second sweep the same day announces only what is new, in a summary of its own.
         period_key=f"{sweep.ran_on.isoformat()} #{sweep.pk}",
         url=own_link if own else _portfolio_link(escalated="on"),
