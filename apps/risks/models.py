@@ -405,7 +405,8 @@ class AgingNotice(models.Model):
     review date) passed was announced, by `sweep`. Unique, so each step of an episode is announced once,
     even by two sweeps at once; a new review date starts a new episode. Not audited (decision 0023)."""
 
-    sweep = models.ForeignKey(AgingSweep, on_delete=models.CASCADE, related_name="notices")
+    # Indexed with the risk (Meta): each batch reads back its own rows by (sweep, risk).
+    sweep = models.ForeignKey(AgingSweep, on_delete=models.CASCADE, related_name="notices", db_index=False)
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="aging_notices")
     step = models.PositiveSmallIntegerField(choices=AgingStep.choices)
     period = models.DateField(help_text="The missed review date the episode is about.")
@@ -415,6 +416,7 @@ class AgingNotice(models.Model):
             models.UniqueConstraint(fields=["risk", "step", "period"], name="agingnotice_once_per_episode"),
             models.CheckConstraint(condition=Q(step__in=AgingStep.values), name="agingnotice_step_valid"),
         ]
+        indexes = [models.Index(fields=["sweep", "risk"], name="agingnotice_sweep_risk")]
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} for risk {self.risk_id}, due {self.period:%Y-%m-%d}"

@@ -617,11 +617,11 @@ def _plural(count: int, word: str) -> str:
 def _aging_summary(person, sections: dict[int, _SummarySection], *, sweep: AgingSweep) -> Message:
     """The one summary `person` gets from `sweep`: their own overdue risks, then those escalated to them."""
     own, escalated = sections.get(AgingStep.OWNER), sections.get(AgingStep.ESCALATION)
-    own_link = _portfolio_link(overdue="on", owner=person.pk)
+    own_link, escalated_link = _portfolio_link(overdue="on", owner=person.pk), _portfolio_link(escalated="on")
     context = {
         "person": person,
         "own": own.context(link=own_link) if own else None,
-        "escalated": escalated.context(link=_portfolio_link(escalated="on")) if escalated else None,
+        "escalated": escalated.context(link=escalated_link) if escalated else None,
         "escalation_after_days": ESCALATION_AFTER_DAYS,
     }
     projects = {pk: project for section in sections.values() for pk, project in section.projects.items()}
@@ -639,7 +639,7 @@ def _aging_summary(person, sections: dict[int, _SummarySection], *, sweep: Aging
         project=next(iter(projects.values())) if len(projects) == 1 else None,  # the centre's project filter
         # The run's number: a second sweep the same day announces only what is new, in a summary of its own.
         period_key=f"{sweep.ran_on.isoformat()} #{sweep.pk}",
-        url=own_link if own else _portfolio_link(escalated="on"),
+        url=own_link if own else escalated_link,
     )
 
 
@@ -685,6 +685,7 @@ def risk_escalations_plan(
                 project_leads = leads.get(risk.project_id, [])
                 if project_leads and (not owned or (today - risk.next_review_on).days >= ESCALATION_AFTER_DAYS):
                     due[risk.pk, AgingStep.ESCALATION] = (risk, project_leads)
+            # In (risk, step) order, as every sweep inserts: two sweeps at once never wait on each other in a cycle.
             AgingNotice.objects.bulk_create(
                 [
                     AgingNotice(sweep=sweep, risk=risk, step=step, period=risk.next_review_on)
