@@ -9,7 +9,7 @@ from django.core import mail
 
 from apps.notifications.models import Notification
 from apps.projects.choices import ProjectStatus, Role
-from apps.projects.models import Project
+from apps.projects.models import Membership, Project
 from apps.risks import services
 from apps.risks.choices import AgingStep, Category, NotificationKind, ReviewFrequency
 from apps.risks.models import AgingNotice, Risk
@@ -128,6 +128,19 @@ def test_a_risk_whose_owner_left_goes_straight_to_the_leads(weekly_risk, team):
     with days_after_due(1):
         assert escalate_aging_risks.delay().get()["announced"] == 1
     assert [address for address, _ in subjects()] == sorted([team["owner"].email, team["compliance"].email])
+
+
+def test_a_step_with_nobody_to_tell_waits_for_a_lead_to_be_appointed(make_risk, project, team):
+    with on(CREATED):
+        make_risk(owner=None)
+    Membership.objects.filter(project=project, role__in=services.ESCALATION_ROLES).delete()
+    with days_after_due(1):
+        assert escalate_aging_risks.delay().get()["announced"] == 0
+    assert not AgingNotice.objects.exists()
+    add_member(project, team["sponsor"], Role.COMPLIANCE_OFFICER)
+    with days_after_due(2):
+        assert escalate_aging_risks.delay().get() == {"announced": 1, "summaries": 1, "sent": 1}
+    assert mail.outbox[0].to == [team["sponsor"].email]
 
 
 def test_a_retired_projects_risks_are_not_swept(weekly_risk, project):
