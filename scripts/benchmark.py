@@ -296,12 +296,12 @@ def sweeps(only: str | None = None) -> list[tuple[str, float, int, str]]:
     from apps.cadence.reminders import reminders_send
     from apps.incidents.reminders import send_action_item_reminders
     from apps.notifications.services import notifications_send
-    from apps.risks.services import risk_escalations_plan
+    from apps.risks.tasks import escalate_aging_risks
     from apps.signoffs.notifications import send_overdue_signoff_reminders
 
     later = timezone.localdate() + datetime.timedelta(days=3)  # the sign-offs built today are overdue then
     runs = {
-        "Risk-aging sweep": risk_escalations_plan,
+        "Risk-aging sweep (plan + send)": escalate_aging_risks,  # the task's body, run here
         "Sign-off reminder sweep": lambda: send_overdue_signoff_reminders(today=later),
         "Cadence reminder sweep": reminders_send,
         "Incident action-item sweep": send_action_item_reminders,

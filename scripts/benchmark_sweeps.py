@@ -16,7 +16,10 @@ DATABASE_URL) is made from the template once (`--template`, default portal_bench
 cloned into; `--rebuild` starts again. Then scripts/benchmark.py's sweeps run twice, each time
 rolled back: today, and `--days-later` days later (8 by default: the large set's weekly reviews
 start a week after it was built, so the cadence sweep then writes down a meeting per project and
-escalates it). Not a test: see docs/performance.md.
+escalates it). Clones share the template's people (32), so a sweep that writes one message per
+person writes a dozen; `--distinct-people` gives each project its own risk owner and Product Owner
+and each ten projects a Compliance Officer (about 21,000 people; use its own `--database`). Not a
+test: see docs/performance.md.
 """
 
 import argparse
@@ -38,6 +41,11 @@ def parse_args():
     parser.add_argument("--rebuild", action="store_true", help="drop the database and clone again")
     parser.add_argument("--days-later", type=int, default=8, help="the second run's day, counted from today")
     parser.add_argument("--only", help="run only the sweeps whose label contains this text")
+    parser.add_argument(
+        "--distinct-people",
+        action="store_true",
+        help="give each project its own risk owner and Product Owner, each ten a Compliance Officer (once)",
+    )
     return parser.parse_args()
 
 
@@ -73,7 +81,8 @@ from portal.heap import freeze_startup_heap  # noqa: E402
 freeze_startup_heap()  # as the served and worker processes do
 
 import time_machine  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from apps.cadence.models import ReviewSeries  # noqa: E402
@@ -85,6 +94,8 @@ from apps.projects.models import Membership, Project  # noqa: E402
 from apps.risks.models import Risk, RiskRegister  # noqa: E402
 from apps.signoffs.models import Approver, SignoffEvent, SignoffRequest  # noqa: E402
 from scripts.benchmark import sweeps  # noqa: E402
+
+User = get_user_model()
 
 BATCH = 2000
 
@@ -170,8 +181,45 @@ def clone_portfolio(target: int) -> None:
     print(f"  cloned in {time.perf_counter() - started:.0f} s", flush=True)
 
 
+@transaction.atomic
+def distinct_people() -> None:
+    """Each project's risks owned by a person of its own, its own Product Owner, a Compliance Officer per
+    ten projects (the risk owners also join their project as Data Engineers)."""
+    if User.objects.filter(username="bench.riskowner0").exists():
+        return
+    projects = list(Project.objects.order_by("pk").values_list("pk", flat=True))
+
+    def people(kind: str, count: int) -> list[int]:
+        User.objects.bulk_create(
+            [
+                User(username=f"bench.{kind}{n}", email=f"{kind}{n}@bench.example", first_name=kind, last_name=str(n))
+                for n in range(count)
+            ],
+            batch_size=BATCH,
+        )
+        made = User.objects.filter(username__startswith=f"bench.{kind}").order_by("pk")
+        return list(made.values_list("pk", flat=True))
+
+    owners, product_owners = people("riskowner", len(projects)), people("productowner", len(projects))
+    officers = people("complianceofficer", -(-len(projects) // 10))
+    for n, project in enumerate(projects):
+        Risk.objects.filter(project_id=project, owner__isnull=False).update(owner_id=owners[n])
+    memberships = Membership.objects.all()
+    for n, project in enumerate(projects):
+        memberships.filter(project_id=project, role=Role.PRODUCT_OWNER).update(user_id=product_owners[n])
+        memberships.filter(project_id=project, role=Role.COMPLIANCE_OFFICER).update(user_id=officers[n // 10])
+    Membership.objects.bulk_create(
+        [Membership(project_id=p, user_id=owners[n], role=Role.DATA_ENGINEER) for n, p in enumerate(projects)],
+        batch_size=BATCH,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def main() -> None:
     clone_portfolio(ARGS.projects)
+    if ARGS.distinct_people:
+        distinct_people()
     print(
         f"\n{Project.objects.count():,} projects · {Risk.objects.count():,} risks · "
         f"{ProjectDeliverable.objects.count():,} project deliverables · "

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import BadHeaderError, get_connection, send_mail
 from django.db import models, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -169,9 +170,18 @@ def _mark(row: Notification, **fields) -> None:
         setattr(row, name, value)
 
 
-def _save_outcomes(rows: list[Notification]) -> None:
-    """Write the delivery outcome of a batch in one UPDATE (plus one per digest that went out)."""
-    Notification.objects.bulk_update(rows, DELIVERY_FIELDS)
+def _save_outcomes(rows: list[Notification], *, now) -> None:
+    """Write the delivery outcome of a batch: one UPDATE for the sent rows (the common outcome, all
+    stamped `now`), one for the others if any, plus one per digest that went out."""
+    sent = [row.pk for row in rows if row.state == State.SENT]
+    if sent:
+        # The rows are locked, so the database's attempts is the one `_deliver` counted from.
+        Notification.objects.filter(pk__in=sent).update(
+            state=State.SENT, attempts=F("attempts") + 1, sent_at=now, last_error=""
+        )
+    others = [row for row in rows if row.state != State.SENT]
+    if others:
+        Notification.objects.bulk_update(others, DELIVERY_FIELDS)
     for row in rows:
         if row.kind == DIGEST_KIND and row.state != State.PENDING:
             # The messages a digest carried share its fate.
@@ -180,9 +190,8 @@ def _save_outcomes(rows: list[Notification]) -> None:
             )
 
 
-def _deliver(row: Notification, connection) -> bool:
+def _deliver(row: Notification, connection, *, now) -> bool:
     """Try to e-mail one locked row; False when the mail server is unavailable (stop this run)."""
-    now = timezone.now()
     if not row.recipient.email:
         _mark(row, state=State.FAILED, attempts=row.attempts + 1, last_error="The recipient has no e-mail address.")
         return True
@@ -224,8 +233,9 @@ def notifications_send(*, batch_size: int = SEND_BATCH_SIZE, max_batches: int | 
     while max_batches is None or batches < max_batches:
         batches += 1
         with transaction.atomic():
+            now = timezone.now()
             rows = list(
-                Notification.objects.due()
+                Notification.objects.due(now=now)
                 .select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient")
                 .order_by("next_attempt_at", "id")[:batch_size]
@@ -235,12 +245,12 @@ def notifications_send(*, batch_size: int = SEND_BATCH_SIZE, max_batches: int | 
             handled = []
             server_up = True
             for row in rows:
-                server_up = _deliver(row, connection)
+                server_up = _deliver(row, connection, now=now)
                 handled.append(row)
                 sent += row.state == State.SENT
                 if not server_up:
                     break
-            _save_outcomes(handled)
+            _save_outcomes(handled, now=now)
             if not server_up:
                 return sent
     return sent

@@ -5,7 +5,16 @@ from django.contrib import admin
 
 from apps.core.admin import ReadOnlyAdmin
 
-from .models import Risk, RiskAcceptance, RiskAcceptanceProposal, RiskImport, RiskRegister, RiskReview
+from .models import (
+    AgingNotice,
+    AgingSweep,
+    Risk,
+    RiskAcceptance,
+    RiskAcceptanceProposal,
+    RiskImport,
+    RiskRegister,
+    RiskReview,
+)
 
 
 @admin.register(Risk)
@@ -56,3 +65,15 @@ class RiskImportAdmin(ReadOnlyAdmin):
     search_fields = ("file_name", "project__name")
     list_select_related = ("project", "uploaded_by", "decided_by")
     exclude = ("rows",)
+
+
+@admin.register(AgingSweep)
+class AgingSweepAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "ran_on", "started_at")
+
+
+@admin.register(AgingNotice)
+class AgingNoticeAdmin(ReadOnlyAdmin):
+    list_display = ("risk", "step", "period", "sweep")
+    list_filter = ("step",)
+    list_select_related = ("risk__project", "sweep")

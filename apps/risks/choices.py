@@ -69,11 +69,18 @@ class ReviewFrequency(models.TextChoices):
 
 
 class NotificationKind(models.TextChoices):
-    """What a risk notification is about; each is sent once per risk, recipient, kind and period."""
+    """What a risk notification is about. An expired acceptance is one notice per risk (once per risk,
+    recipient and end date); overdue reviews are one summary per person per aging sweep (decision 0023)."""
 
-    AGING_OWNER = "aging_owner", "Review overdue: reminder to the owner"
-    AGING_ESCALATION = "aging_escalation", "Review overdue: escalation to Product Owner and Compliance"
+    AGING_SUMMARY = "aging_summary", "Overdue reviews: your summary of the aging sweep"
     ACCEPTANCE_EXPIRED = "acceptance_expired", "Acceptance expired"
+
+
+class AgingStep(models.IntegerChoices):
+    """The two steps of an aging episode (a missed review date), each announced once."""
+
+    OWNER = 1, "Owner reminded"
+    ESCALATION = 2, "Escalated to the project's Product Owners and Security / Compliance Officers"
 
 
 class ImportState(models.TextChoices):

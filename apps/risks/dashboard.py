@@ -11,7 +11,6 @@ from apps.dashboard.registry import QueueItem, QueueSection, Viewer, lines, sect
 from . import selectors
 from .choices import RiskStatus
 from .models import Risk
-from .services import ESCALATION_AFTER_DAYS
 
 ACCEPTANCE_WINDOW_DAYS = 30
 
@@ -60,11 +59,8 @@ def _cell(cell) -> dict:
 def risk_posture(viewer: Viewer, projects) -> dict:
     """The posture of the risks of `projects`: six queries whatever their number."""
     risks = Risk.objects.filter(project__in=projects)
-    escalate_before = viewer.today - datetime.timedelta(days=ESCALATION_AFTER_DAYS - 1)
-    # The escalation task's rule (services.risk_escalations_plan): a week overdue, or at once when unowned.
     escalated = (
-        risks.aging(today=viewer.today)
-        .filter(Q(next_review_on__lt=escalate_before) | Q(owner__isnull=True))
+        risks.escalated(today=viewer.today)
         .select_related("project")
         .order_by("next_review_on", "-residual_score", "id")
     )

@@ -59,6 +59,9 @@ class RiskFilter(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.none(), label="Owner")
     unowned = django_filters.BooleanFilter(method="filter_unowned", label="Unowned", widget=forms.CheckboxInput)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="Review overdue", widget=forms.CheckboxInput)
+    escalated = django_filters.BooleanFilter(
+        method="filter_escalated", label="Escalated (a week overdue, or unowned)", widget=forms.CheckboxInput
+    )
     # Heat-map cells link to these.
     impact = django_filters.TypedChoiceFilter(choices=Impact.choices, coerce=int, label="Inherent impact")
     likelihood = django_filters.TypedChoiceFilter(choices=Likelihood.choices, coerce=int, label="Inherent likelihood")
@@ -80,6 +83,7 @@ class RiskFilter(django_filters.FilterSet):
             "owner",
             "unowned",
             "overdue",
+            "escalated",
             "impact",
             "likelihood",
             "residual_impact",
@@ -116,6 +120,9 @@ class RiskFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.aging(today=timezone.localdate()) if value else queryset
+
+    def filter_escalated(self, queryset, name, value):
+        return queryset.escalated(today=timezone.localdate()) if value else queryset
 
 
 def describe_filters(filterset: RiskFilter) -> list[tuple[str, str]]:

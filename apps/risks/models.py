@@ -30,6 +30,7 @@ from apps.signoffs.models import SignoffRequest
 from . import scoring
 from .choices import (
     LIVE_STATUSES,
+    AgingStep,
     Category,
     Impact,
     ImportState,
@@ -41,6 +42,10 @@ from .choices import (
 CODE = RecordCode("R-")
 DEFAULT_ACCEPTANCE_THRESHOLD = scoring.LOW_SCORE_MAX
 
+
+# Escalation: the owner hears the day after the next review date is missed (the first day a risk
+# is aging); the project's leads hear a week after that, or at once when nobody (active) owns it.
+ESCALATION_AFTER_DAYS = 8
 
 format_code = CODE.format
 parse_code = CODE.parse
@@ -79,6 +84,15 @@ class RiskQuerySet(models.QuerySet):
     def aging(self, *, today: datetime.date | None = None):
         """Live risks whose next review date has passed: no update and no review for a whole period."""
         return self.live().filter(next_review_on__lt=today or timezone.localdate())
+
+    def escalated(self, *, today: datetime.date | None = None):
+        """Aging risks whose leads have been told (the aging sweep's step 2): a week overdue, or unowned."""
+        today = today or timezone.localdate()
+        return self.aging(today=today).filter(
+            Q(next_review_on__lte=today - datetime.timedelta(days=ESCALATION_AFTER_DAYS))
+            | Q(owner__isnull=True)
+            | Q(owner__is_active=False)
+        )
 
 
 def _score(impact: str, likelihood: str) -> models.GeneratedField:
@@ -374,3 +388,35 @@ class RiskImport(ProjectScopedModel):
     @property
     def percent_checked(self) -> int:
         return min(100, round(100 * self.rows_checked / self.rows_total)) if self.rows_total else 0
+
+
+class AgingSweep(models.Model):
+    """One run of the aging sweep: its number keys the summaries it queued (decision 0023)."""
+
+    ran_on = models.DateField()
+    started_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self) -> str:
+        return f"Aging sweep #{self.pk} of {self.ran_on:%Y-%m-%d}"
+
+
+class AgingNotice(models.Model):
+    """Bookkeeping of the aging sweep: `step` of the aging episode that began when `period` (the missed
+    review date) passed was announced, by `sweep`. Unique, so each step of an episode is announced once,
+    even by two sweeps at once; a new review date starts a new episode. Not audited (decision 0023)."""
+
+    # Indexed with the risk (Meta): each batch reads back its own rows by (sweep, risk).
+    sweep = models.ForeignKey(AgingSweep, on_delete=models.CASCADE, related_name="notices", db_index=False)
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="aging_notices")
+    step = models.PositiveSmallIntegerField(choices=AgingStep.choices)
+    period = models.DateField(help_text="The missed review date the episode is about.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["risk", "step", "period"], name="agingnotice_once_per_episode"),
+            models.CheckConstraint(condition=Q(step__in=AgingStep.values), name="agingnotice_step_valid"),
+        ]
+        indexes = [models.Index(fields=["sweep", "risk"], name="agingnotice_sweep_risk")]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} for risk {self.risk_id}, due {self.period:%Y-%m-%d}"

@@ -143,8 +143,10 @@ def risk_summary(queryset: QuerySet[Risk]) -> dict:
 
 
 def risk_decisions(*, risk: Risk) -> dict:
-    """The risk's reviews, acceptances, acceptance sign-offs and notifications, newest first."""
+    """The risk's reviews, acceptances, acceptance sign-offs, notifications and the steps of its aging
+    episodes the aging sweep announced (in its summaries, which are not about one risk), newest first."""
     return {
+        "aging_notices": list(risk.aging_notices.select_related("sweep").order_by("-period", "-step")),
         "reviews": list(RiskReview.objects.filter(risk=risk).select_related("reviewed_by")),
         "acceptances": list(RiskAcceptance.objects.filter(risk=risk).select_related("accepted_by")),
         "acceptance_signoffs": risk_acceptance_signoffs(risk=risk),

@@ -15,15 +15,21 @@ The register's rules live here once:
 """
 
 import datetime
+import heapq
+from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.audit.services import audit_bulk_create
 from apps.core.cadence import cadence_delta
 from apps.core.permissions import has_object_perm
+from apps.notifications.mail import absolute_url, clean_header
 from apps.notifications.services import Message, notify_many
 from apps.projects import roles
 from apps.projects.choices import ProjectStatus, Role
@@ -36,8 +42,11 @@ from apps.signoffs.approvers import ApproverSpec
 from apps.signoffs.choices import Policy, RequestState
 from apps.signoffs.models import SignoffRequest
 
-from .choices import NotificationKind, ReviewFrequency, RiskStatus
+from .choices import AgingStep, NotificationKind, ReviewFrequency, RiskStatus
 from .models import (
+    ESCALATION_AFTER_DAYS,
+    AgingNotice,
+    AgingSweep,
     Risk,
     RiskAcceptance,
     RiskAcceptanceProposal,
@@ -62,9 +71,6 @@ RISK_EDITABLE_FIELDS = (
     "review_frequency",
 )
 MAX_ACCEPTANCE_DAYS = 365
-# Escalation: the owner hears the day after the next review date is missed (the
-# first day a risk is aging); the leads hear a week after that.
-ESCALATION_AFTER_DAYS = 8
 ESCALATION_ROLES = (Role.PRODUCT_OWNER, Role.COMPLIANCE_OFFICER)
 SIGNOFF_ROLES = (Role.PRODUCT_OWNER, Role.COMPLIANCE_OFFICER)
 SIGNOFF_DUE_DAYS = 7
@@ -488,34 +494,20 @@ class RiskAcceptanceSignoff(targets.TargetAdapter):
 # --- Periodic work: expiry and escalation, notified through the outbox --------------------------------------
 
 
-NOTIFICATION_SUBJECTS = {
-    NotificationKind.AGING_OWNER: "Review overdue",
-    NotificationKind.AGING_ESCALATION: "Escalation — review overdue",
-    NotificationKind.ACCEPTANCE_EXPIRED: "Acceptance expired",
-}
-
-
-def _message_about(risk: Risk, recipients, *, kind: str, period: datetime.date) -> Message:
-    """One notice about `risk` for `recipients`, queued once per kind and `period` (the date it is about)."""
-    body = render_to_string(
-        "risks/email/notification.txt",
-        {"risk": risk, "project": risk.project, "kind": kind, "period": period, "kinds": NotificationKind},
-    )
+def _acceptance_expired_message(risk: Risk, recipients, *, ended_on: datetime.date) -> Message:
+    """One notice about `risk`'s ended acceptance, queued once per recipient and end date."""
+    body = render_to_string("risks/email/acceptance_expired.txt", {"risk": risk, "ended_on": ended_on})
     return Message(
         recipients=recipients,
         category="risks",
-        kind=f"risk_{kind}",
-        subject=f"[{risk.project.name}] {NOTIFICATION_SUBJECTS[kind]}: {risk.display_code} {risk.title}",
+        kind=f"risk_{NotificationKind.ACCEPTANCE_EXPIRED}",
+        subject=f"[{risk.project.name}] Acceptance expired: {risk.display_code} {risk.title}",
         body=body,
         target=risk,
         project=risk.project,
-        period_key=period.isoformat(),
+        period_key=ended_on.isoformat(),
         url=risk.get_absolute_url(),
     )
-
-
-def _notify_about(risk: Risk, recipients, *, kind: str, period: datetime.date) -> int:
-    return notify_many([_message_about(risk, recipients, kind=kind, period=period)])
 
 
 @transaction.atomic
@@ -533,29 +525,141 @@ def risk_acceptances_expire(*, today: datetime.date | None = None) -> int:
         .select_related("project", "owner")
     )
     product_owners = members_by_project(projects={risk.project_id for risk in expired}, roles=[Role.PRODUCT_OWNER])
+    messages = []
     for risk in expired:
         ended_on = risk.accepted_until
         risk.status = RiskStatus.OPEN
         risk.accepted_until = None
         risk.save(update_fields=["status", "accepted_until", "updated_at"])
         recipients = [risk.owner] if risk.owner and risk.owner.is_active else product_owners.get(risk.project_id, [])
-        _notify_about(risk, recipients, kind=NotificationKind.ACCEPTANCE_EXPIRED, period=ended_on)
+        messages.append(_acceptance_expired_message(risk, recipients, ended_on=ended_on))
+    notify_many(messages)
     return len(expired)
 
 
 SWEEP_BATCH_SIZE = 500
+NOTIFY_CHUNK = 500  # summaries per notify_many call
+SUMMARY_LIST_LIMIT = 25  # the most overdue risks a summary lists; "and N more" for the rest
 
 
-def risk_escalations_plan(*, today: datetime.date | None = None, batch_size: int = SWEEP_BATCH_SIZE) -> int:
-    """Queue the reminders that aging risks are due for; returns how many are due (repeats included).
+@dataclass(frozen=True)
+class AgingLine:
+    """One risk as a summary lists it."""
+
+    project: str
+    code: str
+    title: str
+    days_overdue: int
+    link: str
+    owner: str  # "" when nobody active owns it
+
+
+class _SummarySection:
+    """What one person newly hears about in one section of their summary: how many risks, on how many
+    projects, and the `SUMMARY_LIST_LIMIT` most overdue (a bounded heap, whatever the number)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.projects: dict[int, Project] = {}
+        self._heap: list[tuple[tuple, AgingLine]] = []
+
+    def add(self, risk: Risk, *, today: datetime.date) -> None:
+        self.count += 1
+        self.projects[risk.project_id] = risk.project
+        # The least pressing risk kept is on top of the heap: more overdue, then higher residual score,
+        # then the older risk, wins.
+        rank = ((today - risk.next_review_on).days, risk.residual, -risk.pk)
+        if len(self._heap) < SUMMARY_LIST_LIMIT:
+            heapq.heappush(self._heap, (rank, self._line(risk, rank[0])))
+        elif rank > self._heap[0][0]:
+            heapq.heapreplace(self._heap, (rank, self._line(risk, rank[0])))
+
+    @staticmethod
+    def _line(risk: Risk, days_overdue: int) -> AgingLine:
+        owned = risk.owner is not None and risk.owner.is_active
+        return AgingLine(
+            project=clean_header(risk.project.name),  # a line of the list each, whatever their text
+            code=risk.display_code,
+            title=clean_header(risk.title),
+            days_overdue=days_overdue,
+            link=absolute_url(risk.get_absolute_url()),
+            owner=risk.owner.display_name if owned else "",
+        )
+
+    def context(self, *, link: str) -> dict:
+        lines = [line for _, line in sorted(self._heap, reverse=True)]
+        return {
+            "count": self.count,
+            "projects": len(self.projects),
+            "lines": lines,
+            "more": self.count - len(lines),
+            "link": absolute_url(link),
+        }
+
+
+@dataclass(frozen=True)
+class AgingSweepResult:
+    """What one aging sweep did: the steps it announced (a risk to its owner, or to its project's leads)
+    and the summaries it queued (one per person told)."""
+
+    announced: int
+    summaries: int
+
+
+def _portfolio_link(**filters) -> str:
+    return f"{reverse('risks:portfolio')}?{urlencode({**filters, 'sort': 'next_review'})}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _aging_summary(person, sections: dict[int, _SummarySection], *, sweep: AgingSweep) -> Message:
+    """The one summary `person` gets from `sweep`: their own overdue risks, then those escalated to them."""
+    own, escalated = sections.get(AgingStep.OWNER), sections.get(AgingStep.ESCALATION)
+    own_link, escalated_link = _portfolio_link(overdue="on", owner=person.pk), _portfolio_link(escalated="on")
+    context = {
+        "person": person,
+        "own": own.context(link=own_link) if own else None,
+        "escalated": escalated.context(link=escalated_link) if escalated else None,
+        "escalation_after_days": ESCALATION_AFTER_DAYS,
+    }
+    projects = {pk: project for section in sections.values() for pk, project in section.projects.items()}
+    parts = []
+    if own:
+        parts.append(f"{_plural(own.count, 'risk')} of yours overdue for review")
+    if escalated:
+        parts.append(f"{_plural(escalated.count, 'risk')} escalated to you")
+    return Message(
+        recipients=[person],
+        category="risks",
+        kind=f"risk_{NotificationKind.AGING_SUMMARY}",
+        subject=f"Risk reviews: {' and '.join(parts)}",
+        body=render_to_string("risks/email/aging_summary.txt", context),
+        project=next(iter(projects.values())) if len(projects) == 1 else None,  # the centre's project filter
+        # The run's number: a second sweep the same day announces only what is new, in a summary of its own.
+        period_key=f"{sweep.ran_on.isoformat()} #{sweep.pk}",
+        url=own_link if own else escalated_link,
+    )
+
+
+def risk_escalations_plan(
+    *, today: datetime.date | None = None, batch_size: int = SWEEP_BATCH_SIZE
+) -> AgingSweepResult:
+    """Announce the steps aging risks are due for, each once, in one summary per person (decision 0023).
 
     Step 1, one day past the next review date: the owner. Step 2, a week later
-    (or at once for an unowned risk): the project's Product Owners and Security
-    / Compliance Officers. `period` is the missed review date, so each person
-    hears about each step of one aging episode once.
+    (or at once for a risk nobody active owns): the project's Product Owners and
+    Security / Compliance Officers. A step is announced once per aging episode (the
+    missed review date): the AgingNotice ledger's unique key says which are new, and
+    with two sweeps at once each step is the one sweep's whose row went in (the
+    other waits on the insert, then skips it). A step with nobody to tell is not
+    recorded, so a lead appointed later still hears of it.
 
-    The whole backlog in one run, `batch_size` risks at a time: a fixed number of
-    queries per batch (the risks, their projects' leads, and notify_many's four).
+    The whole backlog in one run and one transaction (the ledger and the summaries
+    commit together, so a sweep that fails is retried whole), `batch_size` risks at a
+    time: four queries per batch (the risks, their projects' leads, the ledger insert
+    and reading back which rows were ours), then `notify_many` per 500 summaries.
     """
     today = today or timezone.localdate()
     aging = (
@@ -564,29 +668,40 @@ def risk_escalations_plan(*, today: datetime.date | None = None, batch_size: int
         .select_related("owner", "project")
         .order_by("pk")
     )
-    due, after = 0, 0
-    while True:
-        batch = list(aging.filter(pk__gt=after)[:batch_size])
-        if not batch:
-            return due
-        after = batch[-1].pk
-        leads = members_by_project(projects={risk.project_id for risk in batch}, roles=ESCALATION_ROLES)
-        messages = []
-        for risk in batch:
-            days_overdue = (today - risk.next_review_on).days
-            owned = risk.owner is not None and risk.owner.is_active
-            if owned:
-                messages.append(
-                    _message_about(risk, [risk.owner], kind=NotificationKind.AGING_OWNER, period=risk.next_review_on)
-                )
-                due += 1
-            if days_overdue >= ESCALATION_AFTER_DAYS or not owned:
+    people: dict[int, object] = {}
+    sections: dict[int, dict[int, _SummarySection]] = defaultdict(dict)
+    announced = 0
+    with transaction.atomic():
+        sweep = AgingSweep.objects.create(ran_on=today)
+        after = 0
+        while batch := list(aging.filter(pk__gt=after)[:batch_size]):
+            after = batch[-1].pk
+            leads = members_by_project(projects={risk.project_id for risk in batch}, roles=ESCALATION_ROLES)
+            due: dict[tuple[int, int], tuple[Risk, list]] = {}
+            for risk in batch:
+                owned = risk.owner is not None and risk.owner.is_active
+                if owned:
+                    due[risk.pk, AgingStep.OWNER] = (risk, [risk.owner])
                 project_leads = leads.get(risk.project_id, [])
-                messages.append(
-                    _message_about(
-                        risk, project_leads, kind=NotificationKind.AGING_ESCALATION, period=risk.next_review_on
-                    )
-                )
-                due += len(project_leads)
-        with transaction.atomic():
-            notify_many(messages)
+                if project_leads and (not owned or (today - risk.next_review_on).days >= ESCALATION_AFTER_DAYS):
+                    due[risk.pk, AgingStep.ESCALATION] = (risk, project_leads)
+            # In (risk, step) order, as every sweep inserts: two sweeps at once never wait on each other in a cycle.
+            AgingNotice.objects.bulk_create(
+                [
+                    AgingNotice(sweep=sweep, risk=risk, step=step, period=risk.next_review_on)
+                    for (_, step), (risk, _) in due.items()
+                ],
+                ignore_conflicts=True,
+            )
+            ours = AgingNotice.objects.filter(sweep=sweep, risk_id__in=[risk.pk for risk in batch])
+            for key in ours.values_list("risk_id", "step"):
+                risk, recipients = due[key]
+                announced += 1
+                for person in recipients:
+                    people[person.pk] = person
+                    sections[person.pk].setdefault(key[1], _SummarySection()).add(risk, today=today)
+        summaries = [_aging_summary(people[pk], sections[pk], sweep=sweep) for pk in sorted(sections)]
+        queued = sum(
+            notify_many(summaries[start : start + NOTIFY_CHUNK]) for start in range(0, len(summaries), NOTIFY_CHUNK)
+        )
+    return AgingSweepResult(announced=announced, summaries=queued)

@@ -9,9 +9,10 @@ from .services import risk_acceptances_expire, risk_escalations_plan
 
 @shared_task(acks_late=True)
 def escalate_aging_risks() -> dict:
-    """Weekday mornings: queue the reminders aging risks are due for (each once), then send what is due."""
-    due = risk_escalations_plan()
-    return {"due": due, "sent": notifications_send()}
+    """Weekday mornings: announce the steps aging risks are due for (each once), in one summary per person,
+    then send what is due."""
+    sweep = risk_escalations_plan()
+    return {"announced": sweep.announced, "summaries": sweep.summaries, "sent": notifications_send()}
 
 
 @shared_task(acks_late=True)

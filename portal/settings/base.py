@@ -360,7 +360,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 60 * 60 * 6},
     },
     # Every weekday at 07:00: remind owners of aging risks, escalate to Product Owners and
-    # Security / Compliance Officers a week later (each reminder once).
+    # Security / Compliance Officers a week later (each step once), in one summary per person.
     "escalate-aging-risks-weekdays": {
         "task": "apps.risks.tasks.escalate_aging_risks",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),

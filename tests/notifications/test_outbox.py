@@ -120,6 +120,27 @@ def test_a_submission_while_the_mail_server_is_down_is_saved_and_mailed_when_it_
     assert "Sign-off requested: Scoping gate" in mail.outbox[0].subject
 
 
+def test_a_batch_writes_each_rows_own_outcome_and_attempt_count(make_notification, settings):
+    settings.EMAIL_BACKEND = "tests.notifications.conftest.RefusesBadAddresses"
+    RefusesBadAddresses.sent = []
+    fresh, retried, refused = UserFactory(), UserFactory(), UserFactory(email="bad@example.test")
+    for person in (fresh, retried, refused):
+        make_notification(person)
+    Notification.objects.filter(recipient=retried).update(attempts=3, last_error="ConnectionRefusedError: earlier")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert notifications_send() == 2
+    outcomes = {
+        row.recipient_id: (row.state, row.attempts, row.sent_at, row.last_error[:21])
+        for row in Notification.objects.all()
+    }
+    assert outcomes == {
+        fresh.pk: (State.SENT, 1, start, ""),
+        retried.pk: (State.SENT, 4, start, ""),  # counted on from its earlier tries, its old error cleared
+        refused.pk: (State.FAILED, 1, None, "SMTPRecipientsRefused"),
+    }
+
+
 @pytest.mark.parametrize("people", [2, 20])
 def test_notify_many_costs_the_same_queries_whatever_the_number_of_messages(
     people, project, member_of, django_assert_max_num_queries

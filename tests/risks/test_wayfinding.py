@@ -1,14 +1,15 @@
 """Finding one's way in the portfolio: risk codes with their project's key, pagination, page sizes."""
 
 import csv
+import datetime
 import io
 
 import pytest
+from django.utils import timezone
 
 from apps.notifications.models import Notification
 from apps.projects.choices import Role
 from apps.risks import selectors, services
-from apps.risks.choices import NotificationKind
 from apps.risks.models import Risk
 from tests.factories import ProjectFactory, add_member
 from tests.risks.test_views import bulk_risks, count_queries
@@ -58,11 +59,12 @@ def test_portfolio_pdf_preview_shows_display_codes(client, team, two_projects):
     assert f"{project.key}-R-001" in html and f"{other.key}-R-002" in html
 
 
-def test_risk_notification_subject_carries_the_display_code(project, team, make_risk):
-    risk = make_risk(owner=team["engineer"])
-    services._notify_about(risk, [team["engineer"]], kind=NotificationKind.AGING_OWNER, period=risk.next_review_on)
-    subject = Notification.objects.get(recipient=team["engineer"]).subject
-    assert f"{project.key}-R-001" in subject
+def test_aging_summary_names_each_risk_with_its_project_key(team, two_projects):
+    Risk.objects.update(next_review_on=timezone.localdate() - datetime.timedelta(days=1))
+    services.risk_escalations_plan()
+    body = Notification.objects.get(recipient=team["compliance"]).body
+    for target in two_projects:
+        assert f"{target.key}-R-001" in body and f"{target.key}-R-002" in body
 
 
 @pytest.mark.parametrize("page_size", [25, 100])
